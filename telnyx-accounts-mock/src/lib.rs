@@ -1,1 +1,83 @@
-//! placeholder
+//! An embedded, stateful fake of Telnyx's account-management API.
+//!
+//! [`MockServer`] serves the twelve managed-accounts and organization-users
+//! operations on `127.0.0.1`, in the wire format of Telnyx's official OpenAPI
+//! spec, over seeded, deterministic data. It is meant for examples, tests and
+//! benchmarks of clients, and for users' own tests.
+//!
+//! ```no_run
+//! # async fn demo() {
+//! use telnyx_accounts_mock::MockServer;
+//!
+//! let mock = MockServer::start().await; // 127.0.0.1, ephemeral port, seeded data
+//! let base_url = mock.base_url();       // "http://127.0.0.1:PORT/v2"
+//! let key = mock.api_key();             // send as "Authorization: Bearer <key>"
+//! # let _ = (base_url, key);
+//! assert!(mock.accounts().len() >= 50);
+//! mock.shutdown().await;
+//! # }
+//! ```
+//!
+//! # Semantics
+//!
+//! * **Auth**: every request needs `Authorization: Bearer <api_key>`; anything
+//!   else is a 401 (code `10009`). Every response carries `x-request-id`.
+//! * **Account statuses**: enabled, disabled, cancelled, blocked. Without
+//!   `filter[status][eq]`, lists show every status but cancelled, unless
+//!   `include_cancelled_accounts=true`. `filter[status][eq]=active` means
+//!   "not cancelled"; `all` means everything. Disable/enable work on enabled
+//!   and disabled accounts; on cancelled or blocked ones they are a 422.
+//! * **Sorting**: `created_at`, `-created_at` (the default), `email`,
+//!   `-email` (case-insensitive email); ties are broken by id.
+//! * **Paging**: `page[number]` ≥ 1 (default 1), `page[size]` 1..=250 (default
+//!   20 for accounts, 250 for users). `total_pages` is 0 when nothing matches;
+//!   a page past the end has empty `data` and the true `meta`.
+//! * **Errors**: unknown ids and paths are 404 (code `10005`); a query value
+//!   that cannot be parsed (`page[number]=abc`, an unknown enum value,
+//!   `include_groups=maybe`) is a 400 (code `10015`, `source.parameter`); a
+//!   parsed value out of range (`page[size]=0`, a `contains` filter shorter
+//!   than three characters) is a 422 naming `source.parameter`; body problems
+//!   (malformed JSON, wrong types, missing or invalid fields) are 422 with
+//!   `source.pointer` (`/business_name`, `/channel_limit`). A known path with
+//!   another method is a 404.
+//! * **Channels**: a pool of [`DEFAULT_CHANNEL_POOL`] channels; a
+//!   `channel_limit` that would take the total over the pool is a 422. New
+//!   accounts start with 0 channels and zero balances.
+//! * **Users**: listed in creation order, owner first; the owner cannot be
+//!   removed (403, code `10010`).
+//!
+//! # Fault injection and the request log
+//!
+//! [`MockServer::inject`] takes a [`FaultRule`] (a [`Fault`] plus what it
+//! matches and how often); [`MockServer::requests`] and
+//! [`MockServer::wait_for_requests`] let tests assert on what was sent.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod accounts;
+mod body;
+mod errors;
+mod faults;
+mod log;
+mod query;
+mod routes;
+mod server;
+mod state;
+mod users;
+mod wire;
+
+pub use faults::{Fault, FaultRule, RetryHint};
+pub use log::RecordedRequest;
+pub use server::{
+    MockServer, MockServerBuilder, DEFAULT_ACCOUNTS, DEFAULT_API_KEY, DEFAULT_CHANNEL_POOL,
+    DEFAULT_SEED, DEFAULT_USERS,
+};
+pub use state::{AccountStatus, MockAccount, MockGroup, MockUser, UserStatus};
+
+/// State shared by every connection.
+pub(crate) struct Shared {
+    pub(crate) api_key: String,
+    pub(crate) store: parking_lot::RwLock<state::Store>,
+    pub(crate) faults: faults::FaultSet,
+    pub(crate) log: log::RequestLog,
+}
