@@ -1,0 +1,8 @@
+//! Wire-level tests of the mock with a plain HTTP client.
+
+mod accounts;
+mod common;
+mod errors;
+mod faults;
+mod log;
+mod users;
