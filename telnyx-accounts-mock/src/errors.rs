@@ -36,7 +36,7 @@ pub(crate) struct ErrorItem {
 #[derive(Debug, Clone)]
 pub(crate) struct ApiError {
     status: StatusCode,
-    item: ErrorItem,
+    item: Box<ErrorItem>,
 }
 
 #[derive(Serialize)]
@@ -54,7 +54,7 @@ impl ApiError {
     ) -> Self {
         ApiError {
             status,
-            item: ErrorItem {
+            item: Box::new(ErrorItem {
                 code: code.to_owned(),
                 title: title.to_owned(),
                 detail: detail.into(),
@@ -62,7 +62,7 @@ impl ApiError {
                 meta: ErrorMeta {
                     url: format!("https://developers.telnyx.com/docs/overview/errors/{code}"),
                 },
-            },
+            }),
         }
     }
 

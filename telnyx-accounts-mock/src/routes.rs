@@ -99,7 +99,7 @@ pub(crate) fn route(method: &Method, path: &str) -> Option<Route> {
         _ => return None,
     };
     let id = match id {
-        Some(raw) if raw.is_empty() => return None,
+        Some("") => return None,
         Some(raw) => Some(decode(raw)?),
         None => None,
     };

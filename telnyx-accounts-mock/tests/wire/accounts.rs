@@ -38,7 +38,7 @@ async fn sorts_in_both_directions() {
     let mock = MockServer::start().await;
     let all = mock.accounts(); // oldest first
     let mut by_email = all.clone();
-    by_email.sort_by(|a, b| (a.email.to_lowercase(), a.id).cmp(&(b.email.to_lowercase(), b.id)));
+    by_email.sort_by_key(|a| (a.email.to_lowercase(), a.id));
     let cases: [(&str, Vec<MockAccount>); 4] = [
         ("created_at", all.clone()),
         ("-created_at", all.iter().rev().cloned().collect()),
