@@ -35,8 +35,8 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EnableManagedAccountRequest {
         ///When true, all connections owned by this managed account will automatically be re-enabled. Note: Any connections that do not pass validations will not be re-enabled.
-        #[serde(default)]
-        pub reenable_all_connections: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reenable_all_connections: ::std::option::Option<bool>,
     }
     impl EnableManagedAccountRequest {
         pub fn builder() -> builder::EnableManagedAccountRequest {
@@ -1385,7 +1385,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct EnableManagedAccountRequest {
-            reenable_all_connections: ::std::result::Result<bool, ::std::string::String>,
+            reenable_all_connections: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for EnableManagedAccountRequest {
             fn default() -> Self {
@@ -1397,7 +1400,7 @@ pub mod types {
         impl EnableManagedAccountRequest {
             pub fn reenable_all_connections<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.reenable_all_connections = value

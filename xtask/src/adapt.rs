@@ -62,6 +62,9 @@ pub const FRAGMENT_HEADER: &str = "\
 #  8. An operation offering `text/csv` beside JSON (the groups report) keeps
 #     only JSON and drops its `Accept` header parameter: progenitor forces
 #     `Accept: application/json`; the crate sends the CSV request by hand.
+#  9. In inline request bodies a property's `default` becomes `x-default`, so
+#     the body carries only the fields the caller set, as the official SDKs
+#     send it; the server applies the default.
 ";
 
 /// Why the official spec could not be adapted.
@@ -419,7 +422,7 @@ impl<'a> Context<'a> {
                 let new = if get(&converted, "$ref").is_some() {
                     converted
                 } else {
-                    self.hoist(format!("{op_id}Request"), converted)
+                    self.hoist(format!("{op_id}Request"), defaults_to_extension(converted))
                 };
                 if let Some(m) = media.as_mapping_mut() {
                     m.insert(key("schema"), new);
@@ -626,6 +629,24 @@ fn open_enum(mut m: Mapping) -> Value {
         Value::Sequence(vec![Value::Mapping(known), Value::Mapping(other)]),
     );
     Value::Mapping(m)
+}
+
+/// Rule 9: a `default` on a request-body property becomes `x-default`, so
+/// the generated field is optional and the body carries only what the caller
+/// set (as the official SDKs send it), leaving the default to the server.
+fn defaults_to_extension(mut schema: Value) -> Value {
+    let props = schema
+        .as_mapping_mut()
+        .and_then(|m| m.get_mut("properties"))
+        .and_then(Value::as_mapping_mut);
+    for (_, prop) in props.into_iter().flatten() {
+        if let Some(m) = prop.as_mapping_mut() {
+            if let Some(default) = m.remove("default") {
+                m.insert(key("x-default"), default);
+            }
+        }
+    }
+    schema
 }
 
 /// Rule 3: `sort` enums gain the `-` descending form of each value.
