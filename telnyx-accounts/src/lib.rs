@@ -1,1 +1,104 @@
-//! placeholder
+//! A typed, retry-safe client for Telnyx's account-management API: the
+//! managed accounts you run for your customers and the users of your own
+//! organization.
+//!
+//! ```
+//! use futures::TryStreamExt;
+//! use telnyx_accounts::{ApiErrorKind, Client, Error, ManagedAccountStatus};
+//! use telnyx_accounts_mock::MockServer;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Error> {
+//! // A local fake of Telnyx (for real use: `Client::from_env()?`).
+//! let mock = MockServer::start().await;
+//! let client = Client::builder()
+//!     .api_key(mock.api_key())
+//!     .base_url(mock.base_url())
+//!     .build()?;
+//!
+//! // Create an account, then find it again.
+//! let created = client
+//!     .managed_accounts()
+//!     .create("Larry's Cat Food Inc")
+//!     .email("larry@example.com")
+//!     .await?;
+//! let account = client.managed_accounts().retrieve(created.id).await?;
+//! assert_eq!(account.email, "larry@example.com");
+//! println!("{account:?}"); // api_key and api_token print as [REDACTED]
+//!
+//! // Walk every enabled account, page after page.
+//! let enabled: Vec<_> = client
+//!     .managed_accounts()
+//!     .list()
+//!     .status(ManagedAccountStatus::Enabled)
+//!     .page_size(250)
+//!     .into_stream()
+//!     .try_collect()
+//!     .await?;
+//! assert!(enabled.iter().any(|a| a.id == created.id));
+//!
+//! // Errors say what happened.
+//! match client.managed_accounts().retrieve("no-such-id").await {
+//!     Err(Error::Api(e)) if e.kind() == ApiErrorKind::NotFound => {}
+//!     other => panic!("expected a 404, got {other:?}"),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! # What it does for you
+//!
+//! - **Configuration** ([`ClientBuilder`]): API key (required, checked before
+//!   any I/O), base URL (`https://` only, except loopback), per-attempt
+//!   timeout (60 s), retries (2), user agent, default headers, or your own
+//!   `reqwest::Client`.
+//! - **Every operation as a builder** ([`resources`]): `.await` it. Ids take
+//!   `&str`, `String` or `Uuid`; bad input (an empty id, a page size over
+//!   250, a 2-character `contains` filter) fails with
+//!   [`Error::InvalidRequest`] before anything is sent.
+//! - **Typed models** ([`models`]): `Uuid` ids, `chrono` timestamps, enums
+//!   that keep values Telnyx adds later, exact decimal balances, and
+//!   credentials as [`SecretString`]s that never print.
+//! - **Pagination** ([`pagination`]): `into_stream()` walks every page with
+//!   your filters, one page ahead of you.
+//! - **Retries** ([`retry`]): backoff with jitter, `Retry-After` honoured;
+//!   `create` is never retried when that could create a second account.
+//! - **Errors** ([`Error`]): Telnyx's `errors[]` parsed, request ids kept,
+//!   messages a person can act on.
+//! - **Tracing**: one `telnyx.request` span per call (operation, method,
+//!   path template, attempt, status, request id, elapsed); never the key,
+//!   never query values.
+//!
+//! Requires a Tokio runtime (as `reqwest` does).
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod client;
+mod config;
+pub mod error;
+mod id;
+pub mod models;
+pub mod pagination;
+mod request;
+pub mod resources;
+pub mod retry;
+mod secret;
+mod transport;
+
+pub use client::Client;
+pub use config::{
+    ClientBuilder, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+};
+pub use error::{
+    ApiError, ApiErrorKind, ConfigError, ConnectionError, DecodeError, Error, ErrorSource, InvalidRequestError,
+    RateLimit, Result, TelnyxError, TimeoutError,
+};
+pub use id::Id;
+pub use models::{
+    AllocatableChannels, Amount, Balance, ChannelLimit, GroupsReportRow, ManagedAccount, ManagedAccountListing,
+    ManagedAccountRecordType, ManagedAccountSort, ManagedAccountStatus, OrganizationUser, UserGroup,
+    UserRecordType, UserStatus,
+};
+pub use pagination::{Page, PageMeta};
+pub use secret::SecretString;

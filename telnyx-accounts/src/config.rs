@@ -1,0 +1,268 @@
+//! Building a [`Client`]: API key, base URL, timeouts, retries, headers.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, USER_AGENT};
+
+use crate::client::{Client, Inner};
+use crate::error::{Error, Result};
+use crate::secret::SecretString;
+
+/// Telnyx's production API, version 2.
+pub const DEFAULT_BASE_URL: &str = "https://api.telnyx.com/v2";
+/// The per-attempt timeout unless set otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long to wait for a TCP/TLS connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Retries after the first attempt unless set otherwise.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The environment variable holding the API key.
+pub const API_KEY_ENV: &str = "TELNYX_API_KEY";
+/// The environment variable that overrides the base URL.
+pub const BASE_URL_ENV: &str = "TELNYX_BASE_URL";
+
+/// Configures and builds a [`Client`]. Start with [`Client::builder`].
+///
+/// ```
+/// use std::time::Duration;
+/// use telnyx_accounts::Client;
+///
+/// let client = Client::builder()
+///     .api_key("KEY")
+///     .timeout(Duration::from_secs(30))
+///     .max_retries(3)
+///     .user_agent("billing-sync/1.4")
+///     .build()?;
+/// # Ok::<(), telnyx_accounts::Error>(())
+/// ```
+#[derive(Clone, Default)]
+pub struct ClientBuilder {
+    api_key: Option<SecretString>,
+    base_url: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    max_retries: Option<u32>,
+    user_agent: Option<String>,
+    headers: Vec<(String, String)>,
+    http_client: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| crate::secret::REDACTED))
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_retries", &self.max_retries)
+            .field("user_agent", &self.user_agent)
+            .field("headers", &self.headers.iter().map(|(k, _)| k).collect::<Vec<_>>())
+            .field("http_client", &self.http_client.is_some())
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// The API key (required), sent as `Authorization: Bearer <key>`.
+    pub fn api_key(mut self, key: impl Into<SecretString>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The full URL prefix of the API, default [`DEFAULT_BASE_URL`]. Plain
+    /// `http://` is accepted only for loopback hosts (a local mock server):
+    /// anywhere else it would send the key in clear.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The timeout of each attempt, from sending to the last byte of the
+    /// body, default 60 s. Retries get a fresh timeout each.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// How long to wait for a connection, default 5 s. Ignored with
+    /// [`http_client`](Self::http_client) (configure yours instead).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How many times to retry a failed attempt, default 2 (so at most 3
+    /// attempts). `0` disables retries. See [`crate::retry`] for which
+    /// failures are retried.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
+    /// Appends your application's name to the `User-Agent`
+    /// (`telnyx-accounts-rust/<version> <yours>`).
+    pub fn user_agent(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent = Some(suffix.into());
+        self
+    }
+
+    /// A header sent with every request. Invalid names or values make
+    /// [`build`](Self::build) fail.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Brings your own `reqwest::Client` (proxies, TLS roots, connection
+    /// limits). Its connection pool is shared by every clone of the
+    /// [`Client`]; the API key, `User-Agent` and default headers are still
+    /// added to each request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Reads `TELNYX_API_KEY` and `TELNYX_BASE_URL` into any setting not
+    /// already made.
+    pub fn from_env(mut self) -> Self {
+        if self.api_key.is_none() {
+            self.api_key = std::env::var(API_KEY_ENV).ok().map(SecretString::from);
+        }
+        if self.base_url.is_none() {
+            self.base_url = std::env::var(BASE_URL_ENV).ok().filter(|s| !s.trim().is_empty());
+        }
+        self
+    }
+
+    /// Checks the settings and builds the client. Does no I/O.
+    ///
+    /// Fails with [`Error::Config`] on a missing or empty API key, an API key
+    /// that cannot be a header, a base URL that does not parse, is not
+    /// http(s), or is `http://` to a host other than loopback, and invalid
+    /// default headers.
+    pub fn build(self) -> Result<Client> {
+        let api_key = self.api_key.unwrap_or_default();
+        if api_key.expose_secret().trim().is_empty() {
+            return Err(Error::config(format!(
+                "no API key: call `.api_key(..)` or set {API_KEY_ENV} (find keys at https://portal.telnyx.com/#/app/api-keys)"
+            )));
+        }
+        let mut auth = HeaderValue::from_str(&format!("Bearer {}", api_key.expose_secret().trim()))
+            .map_err(|_| Error::config("the API key contains characters that cannot be sent in a header"))?;
+        auth.set_sensitive(true);
+
+        let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+
+        let mut headers = HeaderMap::new();
+        for (name, value) in &self.headers {
+            let n = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::config(format!("default header name {name:?} is not a valid header name")))?;
+            let v = HeaderValue::from_str(value)
+                .map_err(|_| Error::config(format!("default header {name:?} has a value that cannot be sent")))?;
+            headers.append(n, v);
+        }
+        let ua = match &self.user_agent {
+            Some(suffix) => format!("telnyx-accounts-rust/{} {suffix}", env!("CARGO_PKG_VERSION")),
+            None => format!("telnyx-accounts-rust/{}", env!("CARGO_PKG_VERSION")),
+        };
+        headers.insert(
+            USER_AGENT,
+            HeaderValue::from_str(&ua).map_err(|_| Error::config("the user agent suffix cannot be sent in a header"))?,
+        );
+        headers.insert(AUTHORIZATION, auth);
+
+        let http = match self.http_client {
+            Some(c) => c,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .build()
+                .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
+        };
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        if timeout.is_zero() {
+            return Err(Error::config("the timeout must be greater than zero"));
+        }
+        let gen = telnyx_accounts_gen::Client::new_with_client(&base_url, http.clone(), headers.clone());
+        Ok(Client {
+            inner: Arc::new(Inner {
+                gen: Arc::new(gen),
+                http,
+                base_url,
+                headers,
+                api_key,
+                timeout,
+                max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
+            }),
+        })
+    }
+}
+
+/// Checks a base URL and returns it without a trailing `/`.
+fn parse_base_url(raw: &str) -> Result<String> {
+    let url = reqwest::Url::parse(raw.trim())
+        .map_err(|e| Error::config(format!("base URL {raw:?} does not parse: {e}")))?;
+    match url.scheme() {
+        "https" => {}
+        "http" => {
+            let loopback = match url.host() {
+                Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                None => false,
+            };
+            if !loopback {
+                return Err(Error::config(format!(
+                    "base URL {raw:?} uses plain http:// to a non-loopback host, which would send the API key in clear; use https://"
+                )));
+            }
+        }
+        other => return Err(Error::config(format!("base URL {raw:?} has scheme {other:?}; use https://"))),
+    }
+    if url.host().is_none() {
+        return Err(Error::config(format!("base URL {raw:?} has no host")));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::config(format!("base URL {raw:?} must not have a query or fragment")));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config_err(b: ClientBuilder) -> String {
+        match b.build() {
+            Err(Error::Config(e)) => e.message,
+            other => panic!("expected a config error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn missing_or_empty_key_is_a_config_error() {
+        assert!(config_err(Client::builder()).contains("no API key"));
+        assert!(config_err(Client::builder().api_key("  ")).contains("no API key"));
+    }
+
+    #[test]
+    fn base_url_rules() {
+        let ok = |u: &str| Client::builder().api_key("k").base_url(u).build().map(|c| c.base_url().to_owned());
+        assert_eq!(ok("https://api.telnyx.com/v2/").unwrap(), "https://api.telnyx.com/v2");
+        assert_eq!(ok("http://127.0.0.1:4010/v2").unwrap(), "http://127.0.0.1:4010/v2");
+        assert!(ok("http://localhost:4010/v2").is_ok());
+        assert!(ok("http://[::1]:4010/v2").is_ok());
+        assert!(config_err(Client::builder().api_key("k").base_url("http://api.telnyx.com/v2")).contains("in clear"));
+        assert!(config_err(Client::builder().api_key("k").base_url("not a url")).contains("does not parse"));
+        assert!(config_err(Client::builder().api_key("k").base_url("ftp://x/v2")).contains("scheme"));
+    }
+
+    #[test]
+    fn debug_redacts_the_key() {
+        let b = Client::builder().api_key("SECRETKEY123");
+        assert!(!format!("{b:?}").contains("SECRETKEY123"));
+        let c = b.build().unwrap();
+        assert!(!format!("{c:?}").contains("SECRETKEY123"));
+    }
+}

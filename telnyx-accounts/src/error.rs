@@ -1,0 +1,450 @@
+//! Errors: what went wrong, in a form a program can branch on and a person
+//! can act on.
+//!
+//! Every fallible call returns [`Error`]. Branch on its variant (network,
+//! API, bad input) and, for [`Error::Api`], on [`ApiError::kind`]:
+//!
+//! ```no_run
+//! # async fn run(client: telnyx_accounts::Client) {
+//! use telnyx_accounts::{ApiErrorKind, Error};
+//!
+//! match client.managed_accounts().retrieve("f65ceda4-6522-4ad6-aede-98de83385123").await {
+//!     Ok(account) => println!("{}", account.email),
+//!     Err(Error::Api(e)) if e.kind() == ApiErrorKind::NotFound => println!("no such account"),
+//!     Err(e) => eprintln!("{e}"),
+//! }
+//! # }
+//! ```
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+
+/// The error of every operation.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Telnyx answered with a non-2xx status.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// An attempt took longer than the timeout (per attempt; retries, if any,
+    /// timed out too).
+    #[error(transparent)]
+    Timeout(TimeoutError),
+    /// The connection could not be made, or broke before the response was read.
+    #[error(transparent)]
+    Connection(ConnectionError),
+    /// The request was refused before anything was sent: an empty id, a page
+    /// size out of range, ... Fix the call; retrying will not help.
+    #[error(transparent)]
+    InvalidRequest(InvalidRequestError),
+    /// A 2xx response whose body does not fit the model.
+    #[error(transparent)]
+    Decode(DecodeError),
+    /// The client could not be built: a missing API key, a bad base URL, ...
+    #[error(transparent)]
+    Config(ConfigError),
+}
+
+impl Error {
+    /// The HTTP status, when Telnyx answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status()),
+            Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// The `x-request-id` Telnyx gave the failed request, if any: quote it to
+    /// Telnyx support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id(),
+            Error::Decode(e) => e.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether trying the same call again later may succeed (network trouble,
+    /// timeouts, 408, 429 and 5xx).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Timeout(_) | Error::Connection(_) => true,
+            Error::Api(e) => matches!(e.status(), 408 | 429) || e.status() >= 500,
+            _ => false,
+        }
+    }
+
+    pub(crate) fn invalid(parameter: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::InvalidRequest(InvalidRequestError {
+            parameter: parameter.into(),
+            reason: reason.into(),
+        })
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        Error::Config(ConfigError {
+            message: message.into(),
+        })
+    }
+}
+
+/// What kind of API error a status means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiErrorKind {
+    /// 400: the request was malformed.
+    BadRequest,
+    /// 401: the API key is missing, wrong or revoked.
+    Authentication,
+    /// 403: the key is valid but may not do this (e.g. not a manager account).
+    PermissionDenied,
+    /// 404: no such resource.
+    NotFound,
+    /// 409: the request conflicts with the resource's state.
+    Conflict,
+    /// 422: the request was understood but a value is invalid.
+    UnprocessableEntity,
+    /// 429: too many requests; see [`ApiError::retry_after`].
+    RateLimited,
+    /// 500 and above: Telnyx failed.
+    Server,
+    /// Any other status.
+    Other,
+}
+
+impl ApiErrorKind {
+    /// The kind a status belongs to.
+    pub fn from_status(status: u16) -> Self {
+        match status {
+            400 => Self::BadRequest,
+            401 => Self::Authentication,
+            403 => Self::PermissionDenied,
+            404 => Self::NotFound,
+            409 => Self::Conflict,
+            422 => Self::UnprocessableEntity,
+            429 => Self::RateLimited,
+            s if s >= 500 => Self::Server,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// One entry of Telnyx's `{"errors": [...]}` body.
+///
+/// Parsed leniently: a numeric `code` becomes its decimal string, missing
+/// fields are `None`, unknown fields are ignored.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct TelnyxError {
+    /// Telnyx's error code, e.g. `"10009"`; see
+    /// <https://developers.telnyx.com/docs/overview/errors>.
+    pub code: Option<String>,
+    /// A short summary, e.g. `"Authentication failed"`.
+    pub title: Option<String>,
+    /// A longer explanation.
+    pub detail: Option<String>,
+    /// Where in the request the problem is.
+    pub source: Option<ErrorSource>,
+    /// Anything else Telnyx attached (often a documentation `url`).
+    pub meta: Option<serde_json::Value>,
+}
+
+/// Where in the request an error points.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+#[non_exhaustive]
+pub struct ErrorSource {
+    /// A JSON pointer into the request body, e.g. `/business_name`.
+    pub pointer: Option<String>,
+    /// The query parameter at fault, e.g. `page[size]`.
+    pub parameter: Option<String>,
+}
+
+/// Telnyx's rate-limit headers, when the response carried them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct RateLimit {
+    /// `x-ratelimit-limit`: requests allowed in the window.
+    pub limit: Option<u64>,
+    /// `x-ratelimit-remaining`: requests left in the window.
+    pub remaining: Option<u64>,
+    /// `x-ratelimit-reset`: time until the window resets.
+    pub reset: Option<Duration>,
+}
+
+/// A non-2xx response from Telnyx.
+pub struct ApiError {
+    pub(crate) status: u16,
+    pub(crate) errors: Vec<TelnyxError>,
+    pub(crate) request_id: Option<String>,
+    pub(crate) retry_after: Option<Duration>,
+    pub(crate) rate_limit: Option<RateLimit>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    pub(crate) attempts: u32,
+}
+
+impl ApiError {
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// What kind of error the status means.
+    pub fn kind(&self) -> ApiErrorKind {
+        ApiErrorKind::from_status(self.status)
+    }
+
+    /// The entries of Telnyx's `errors` array (empty when the body had none,
+    /// as Telnyx's 401/403/404 for managed accounts may).
+    pub fn errors(&self) -> &[TelnyxError] {
+        &self.errors
+    }
+
+    /// The `x-request-id` response header.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// How long the server asked us to wait, from `retry-after-ms`,
+    /// `Retry-After` (seconds or an HTTP date) or `x-ratelimit-reset`.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// The rate-limit headers, if the response had any.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.rate_limit
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The response body (at most the first 64 KiB).
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// How many attempts were made before giving up (1 when not retried).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("errors", &self.errors)
+            .field("request_id", &self.request_id)
+            .field("retry_after", &self.retry_after)
+            .field("rate_limit", &self.rate_limit)
+            .field("body_len", &self.body.len())
+            .field("attempts", &self.attempts)
+            .finish()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let reason = reqwest::StatusCode::from_u16(self.status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("");
+        write!(f, "Telnyx API error {} {reason}", self.status)?;
+        match self.errors.first() {
+            Some(e) => {
+                let text: Vec<&str> = [e.title.as_deref(), e.detail.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                if !text.is_empty() {
+                    write!(f, ": {}", text.join(": "))?;
+                }
+                if let Some(code) = &e.code {
+                    write!(f, " (code {code})")?;
+                }
+                if let Some(src) = &e.source {
+                    if let Some(p) = src.parameter.as_deref().or(src.pointer.as_deref()) {
+                        write!(f, " at `{p}`")?;
+                    }
+                }
+                if self.errors.len() > 1 {
+                    write!(f, " and {} more", self.errors.len() - 1)?;
+                }
+            }
+            None => f.write_str(" (no error details in the body)")?,
+        }
+        match self.kind() {
+            ApiErrorKind::Authentication => f.write_str("; check the API key (TELNYX_API_KEY)")?,
+            ApiErrorKind::PermissionDenied => {
+                f.write_str("; the key's account may not be approved as a manager account")?
+            }
+            ApiErrorKind::RateLimited => match self.retry_after {
+                Some(d) => write!(f, "; retry after {:.1} s", d.as_secs_f64())?,
+                None => f.write_str("; slow down and retry later")?,
+            },
+            _ => {}
+        }
+        if self.attempts > 1 {
+            write!(f, "; gave up after {} attempts", self.attempts)?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// An attempt ran out of time.
+#[derive(Debug, thiserror::Error)]
+#[error("request to Telnyx timed out after {timeout:?} (per attempt; {attempts} attempt(s)); raise it with `.timeout(..)` or check connectivity")]
+#[non_exhaustive]
+pub struct TimeoutError {
+    /// The per-attempt timeout that ran out.
+    pub timeout: Duration,
+    /// How many attempts were made.
+    pub attempts: u32,
+}
+
+/// The network failed.
+#[derive(Debug, thiserror::Error)]
+#[error("could not reach Telnyx{}: {message} ({attempts} attempt(s))", if *.before_send { " (connection failed before the request was sent)" } else { "" })]
+#[non_exhaustive]
+pub struct ConnectionError {
+    /// What failed, from the HTTP stack.
+    pub message: String,
+    /// True when the connection failed before any of the request was sent,
+    /// so the server cannot have acted on it.
+    pub before_send: bool,
+    /// How many attempts were made.
+    pub attempts: u32,
+    #[source]
+    pub(crate) source: Option<reqwest::Error>,
+}
+
+/// The request was refused before anything was sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid request: `{parameter}` {reason}")]
+#[non_exhaustive]
+pub struct InvalidRequestError {
+    /// The parameter at fault, as named in this crate (`page_size`, `id`, ...).
+    pub parameter: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// A 2xx response whose body does not fit the model.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("could not decode Telnyx's {status} response: {message}; body starts: {snippet}{}", .request_id.as_ref().map(|id| format!(" [request id {id}]")).unwrap_or_default())]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The HTTP status of the response.
+    pub status: u16,
+    /// What did not fit, from the JSON decoder.
+    pub message: String,
+    /// The start of the body, with secrets masked.
+    pub snippet: String,
+    /// The `x-request-id` response header.
+    pub request_id: Option<String>,
+}
+
+/// The client could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("telnyx-accounts configuration: {message}")]
+#[non_exhaustive]
+pub struct ConfigError {
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+/// The result of every operation.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Parses Telnyx's `{"errors": [...]}` body, as leniently as it can: any
+/// shape that is not that yields an empty list.
+pub(crate) fn parse_error_body(body: &[u8]) -> Vec<TelnyxError> {
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return Vec::new();
+    };
+    let Some(items) = value.get("errors").and_then(|e| e.as_array()) else {
+        return Vec::new();
+    };
+    items.iter().filter_map(parse_error_item).collect()
+}
+
+fn parse_error_item(item: &serde_json::Value) -> Option<TelnyxError> {
+    let obj = item.as_object()?;
+    let text = |k: &str| -> Option<String> {
+        match obj.get(k)? {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    };
+    let source = obj.get("source").and_then(|s| s.as_object()).map(|s| ErrorSource {
+        pointer: s.get("pointer").and_then(|v| v.as_str()).map(str::to_owned),
+        parameter: s.get("parameter").and_then(|v| v.as_str()).map(str::to_owned),
+    });
+    Some(TelnyxError {
+        code: text("code"),
+        title: text("title"),
+        detail: text("detail"),
+        source,
+        meta: obj.get("meta").filter(|m| !m.is_null()).cloned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_body_is_parsed_leniently() {
+        let body = br#"{"errors":[{"code":10009,"title":"Authentication failed","source":{"parameter":"page[size]"},"meta":{"url":"u"},"extra":1},"junk",{"code":"10005"}]}"#;
+        let errs = parse_error_body(body);
+        assert_eq!(errs.len(), 2);
+        assert_eq!(errs[0].code.as_deref(), Some("10009"));
+        assert_eq!(
+            errs[0].source.as_ref().and_then(|s| s.parameter.as_deref()),
+            Some("page[size]")
+        );
+        assert_eq!(errs[1].code.as_deref(), Some("10005"));
+        assert!(parse_error_body(b"<html>502</html>").is_empty());
+        assert!(parse_error_body(b"{\"errors\":{}}").is_empty());
+    }
+
+    #[test]
+    fn display_is_a_sentence_with_the_first_error_and_request_id() {
+        let e = ApiError {
+            status: 404,
+            errors: parse_error_body(
+                br#"{"errors":[{"code":"10005","title":"Resource not found","detail":"The requested resource or URL could not be found."}]}"#,
+            ),
+            request_id: Some("req-1".into()),
+            retry_after: None,
+            rate_limit: None,
+            headers: HeaderMap::new(),
+            body: Bytes::new(),
+            attempts: 1,
+        };
+        assert_eq!(
+            e.to_string(),
+            "Telnyx API error 404 Not Found: Resource not found: The requested resource or URL could not be found. (code 10005) [request id req-1]"
+        );
+        assert_eq!(e.kind(), ApiErrorKind::NotFound);
+    }
+
+    #[test]
+    fn error_is_send_sync_static() {
+        fn check<T: Send + Sync + 'static>() {}
+        check::<Error>();
+    }
+}

@@ -1,0 +1,231 @@
+//! Pages, and walking all of them.
+//!
+//! A list call returns one [`Page`]. To walk every item, turn the request
+//! into a stream: it asks for `page[number] = n + 1` with the same filters
+//! until the last page, and fetches the next page while you consume this one
+//! (one page ahead by default; see `prefetch`).
+//!
+//! ```no_run
+//! # async fn run(client: telnyx_accounts::Client) -> Result<(), telnyx_accounts::Error> {
+//! use futures::TryStreamExt;
+//!
+//! let mut accounts = client.managed_accounts().list().page_size(250).into_stream();
+//! while let Some(account) = accounts.try_next().await? {
+//!     println!("{}", account.email);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! The walk stops at the last page (`page_number >= total_pages`), on an
+//! empty page, and, as a guard against a server that repeats itself, when a
+//! page's number does not advance. Dropping the stream cancels any request
+//! in flight.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+
+use futures::stream::{self, Stream, TryStreamExt};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// The default number of pages fetched ahead of the consumer.
+pub const DEFAULT_PREFETCH: usize = 1;
+
+/// One page of results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Page<T> {
+    /// The items of this page.
+    pub data: Vec<T>,
+    /// Where this page is in the whole.
+    pub meta: PageMeta,
+}
+
+impl<T> Page<T> {
+    /// Whether a later page exists (this page is not empty and is not the last).
+    pub fn has_next_page(&self) -> bool {
+        !self.data.is_empty() && self.meta.page_number < self.meta.total_pages
+    }
+
+    pub(crate) fn new(data: Vec<T>, meta: PageMeta) -> Self {
+        Self { data, meta }
+    }
+}
+
+impl<T> IntoIterator for Page<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.data.into_iter()
+    }
+}
+
+/// Paging information of a [`Page`] (0 where Telnyx left a field out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[non_exhaustive]
+pub struct PageMeta {
+    /// This page's number, from 1.
+    pub page_number: u64,
+    /// The page size used.
+    pub page_size: u64,
+    /// How many pages there are.
+    pub total_pages: u64,
+    /// How many items there are across all pages.
+    pub total_results: u64,
+}
+
+impl PageMeta {
+    pub(crate) fn from_parts(
+        page_number: Option<i64>,
+        page_size: Option<i64>,
+        total_pages: Option<i64>,
+        total_results: Option<i64>,
+    ) -> Self {
+        let n = |v: Option<i64>| v.and_then(|v| u64::try_from(v).ok()).unwrap_or(0);
+        Self {
+            page_number: n(page_number),
+            page_size: n(page_size),
+            total_pages: n(total_pages),
+            total_results: n(total_results),
+        }
+    }
+}
+
+pub(crate) type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>>> + Send>>;
+
+/// A list request that can fetch any page of itself.
+pub(crate) trait PagedRequest: Clone + Send + Sync + 'static {
+    /// The item type.
+    type Item: Send + 'static;
+    /// The page the caller asked to start from (default 1).
+    fn first_page(&self) -> u64;
+    /// Fetches page `number` with this request's filters.
+    fn fetch_page(&self, number: u64) -> PageFuture<Self::Item>;
+}
+
+/// A page fetch spawned ahead of the consumer; aborted when dropped.
+struct Prefetched<T> {
+    number: u64,
+    handle: tokio::task::JoinHandle<Result<Page<T>>>,
+}
+
+impl<T> Drop for Prefetched<T> {
+    fn drop(&mut self) {
+        self.handle.abort();
+    }
+}
+
+struct Walk<R: PagedRequest> {
+    request: R,
+    prefetch: usize,
+    /// The next page number not yet requested.
+    next_to_request: u64,
+    /// Requests in flight, in page order.
+    in_flight: VecDeque<Prefetched<R::Item>>,
+    /// The last page number received, for the no-advance guard.
+    last_received: Option<u64>,
+    /// The total pages the last page reported.
+    total_pages: Option<u64>,
+    done: bool,
+}
+
+impl<R: PagedRequest> Walk<R> {
+    /// Requests pages ahead, up to `prefetch`, never past the known last page.
+    fn fill(&mut self) {
+        let Some(total) = self.total_pages else { return };
+        while self.in_flight.len() < self.prefetch && self.next_to_request <= total {
+            let number = self.next_to_request;
+            let fut = self.request.fetch_page(number);
+            self.in_flight.push_back(Prefetched {
+                number,
+                handle: tokio::spawn(fut),
+            });
+            self.next_to_request += 1;
+        }
+    }
+
+    async fn next_page(&mut self) -> Option<Result<Page<R::Item>>> {
+        if self.done {
+            return None;
+        }
+        let (number, result) = match self.in_flight.pop_front() {
+            Some(mut p) => {
+                let number = p.number;
+                let joined = (&mut p.handle).await;
+                (number, joined.unwrap_or_else(|e| Err(join_error(e))))
+            }
+            None => {
+                let number = self.next_to_request;
+                self.next_to_request += 1;
+                (number, self.request.fetch_page(number).await)
+            }
+        };
+        let page = match result {
+            Ok(page) => page,
+            Err(e) => {
+                self.done = true;
+                return Some(Err(e));
+            }
+        };
+        // A server that ignores page[number] would loop forever: stop when
+        // the page number does not advance past the last one received.
+        let reported = if page.meta.page_number == 0 { number } else { page.meta.page_number };
+        if self.last_received.is_some_and(|last| reported <= last) {
+            tracing::warn!(
+                requested = number,
+                received = reported,
+                "page number did not advance; stopping the walk"
+            );
+            self.done = true;
+            return None;
+        }
+        self.last_received = Some(reported);
+        if !page.has_next_page() {
+            self.done = true;
+            self.in_flight.clear();
+        } else {
+            self.total_pages = Some(page.meta.total_pages);
+            self.fill();
+        }
+        if page.data.is_empty() {
+            return None;
+        }
+        Some(Ok(page))
+    }
+}
+
+fn join_error(e: tokio::task::JoinError) -> Error {
+    // A fetch task only ends this way if it panicked or the runtime shut down.
+    Error::Connection(crate::error::ConnectionError {
+        message: format!("page fetch task failed: {e}"),
+        before_send: false,
+        attempts: 0,
+        source: None,
+    })
+}
+
+/// Every page of `request`, from its first page on.
+pub(crate) fn pages<R: PagedRequest>(request: R, prefetch: usize) -> impl Stream<Item = Result<Page<R::Item>>> + Send + 'static {
+    let walk = Walk {
+        next_to_request: request.first_page(),
+        request,
+        prefetch,
+        in_flight: VecDeque::new(),
+        last_received: None,
+        total_pages: None,
+        done: false,
+    };
+    stream::unfold(walk, |mut walk| async move {
+        let item = walk.next_page().await?;
+        Some((item, walk))
+    })
+}
+
+/// Every item of every page of `request`.
+pub(crate) fn items<R: PagedRequest>(request: R, prefetch: usize) -> impl Stream<Item = Result<R::Item>> + Send + 'static {
+    pages(request, prefetch)
+        .map_ok(|page| stream::iter(page.data.into_iter().map(Ok)))
+        .try_flatten()
+}
