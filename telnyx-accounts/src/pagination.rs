@@ -16,7 +16,8 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The walk stops at the last page (`page_number >= total_pages`), on an
+//! The streams are `Send + Unpin` ([`BoxStream`]), so they can be stored,
+//! spawned and used with `try_next()` directly. The walk stops at the last page (`page_number >= total_pages`), on an
 //! empty page, and, as a guard against a server that repeats itself, when a
 //! page's number does not advance. Dropping the stream cancels any request
 //! in flight.
@@ -25,7 +26,7 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 
-use futures::stream::{self, Stream, TryStreamExt};
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -207,7 +208,7 @@ fn join_error(e: tokio::task::JoinError) -> Error {
 }
 
 /// Every page of `request`, from its first page on.
-pub(crate) fn pages<R: PagedRequest>(request: R, prefetch: usize) -> impl Stream<Item = Result<Page<R::Item>>> + Send + 'static {
+pub(crate) fn pages<R: PagedRequest>(request: R, prefetch: usize) -> BoxStream<'static, Result<Page<R::Item>>> {
     let walk = Walk {
         next_to_request: request.first_page(),
         request,
@@ -221,11 +222,13 @@ pub(crate) fn pages<R: PagedRequest>(request: R, prefetch: usize) -> impl Stream
         let item = walk.next_page().await?;
         Some((item, walk))
     })
+    .boxed()
 }
 
 /// Every item of every page of `request`.
-pub(crate) fn items<R: PagedRequest>(request: R, prefetch: usize) -> impl Stream<Item = Result<R::Item>> + Send + 'static {
+pub(crate) fn items<R: PagedRequest>(request: R, prefetch: usize) -> BoxStream<'static, Result<R::Item>> {
     pages(request, prefetch)
         .map_ok(|page| stream::iter(page.data.into_iter().map(Ok)))
         .try_flatten()
+        .boxed()
 }

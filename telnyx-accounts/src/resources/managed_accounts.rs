@@ -1,6 +1,7 @@
 //! `client.managed_accounts()`: the accounts you manage for your customers.
 
-use futures::{Stream, TryStreamExt};
+use futures::stream::BoxStream;
+use futures::TryStreamExt;
 use telnyx_accounts_gen::types as gen;
 
 use super::{check_contains, check_page, take_data};
@@ -367,13 +368,13 @@ impl ListManagedAccounts {
 
     /// Every account of every page, from [`page_number`](Self::page_number)
     /// (default 1) to the last, with this request's filters.
-    pub fn into_stream(self) -> impl Stream<Item = Result<ManagedAccountListing>> + Send + 'static {
+    pub fn into_stream(self) -> BoxStream<'static, Result<ManagedAccountListing>> {
         let prefetch = self.prefetch;
         pagination::items(self, prefetch)
     }
 
     /// Every page, whole.
-    pub fn pages(self) -> impl Stream<Item = Result<Page<ManagedAccountListing>>> + Send + 'static {
+    pub fn pages(self) -> BoxStream<'static, Result<Page<ManagedAccountListing>>> {
         let prefetch = self.prefetch;
         pagination::pages(self, prefetch)
     }

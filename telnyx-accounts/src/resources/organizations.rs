@@ -1,6 +1,7 @@
 //! `client.organizations().users()`: the users of your own organization.
 
-use futures::{Stream, TryStreamExt};
+use futures::stream::BoxStream;
+use futures::TryStreamExt;
 use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::header::{HeaderValue, ACCEPT};
 
@@ -302,13 +303,13 @@ impl ListUsers {
 
     /// Every user of every page, from [`page_number`](Self::page_number)
     /// (default 1) to the last, with this request's filters.
-    pub fn into_stream(self) -> impl Stream<Item = Result<OrganizationUser>> + Send + 'static {
+    pub fn into_stream(self) -> BoxStream<'static, Result<OrganizationUser>> {
         let prefetch = self.prefetch;
         pagination::items(self, prefetch)
     }
 
     /// Every page, whole.
-    pub fn pages(self) -> impl Stream<Item = Result<Page<OrganizationUser>>> + Send + 'static {
+    pub fn pages(self) -> BoxStream<'static, Result<Page<OrganizationUser>>> {
         let prefetch = self.prefetch;
         pagination::pages(self, prefetch)
     }
