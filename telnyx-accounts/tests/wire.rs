@@ -1,0 +1,675 @@
+//! The exact request on the wire for every operation with every parameter:
+//! method, path, decoded query pairs, JSON body and headers, as the mock
+//! received them; and the decoded value the caller gets back.
+
+use std::time::Duration;
+
+use futures::TryStreamExt;
+use serde_json::json;
+use telnyx_accounts::{
+    ApiErrorKind, Client, Error, ManagedAccountRecordType, ManagedAccountSort,
+    ManagedAccountStatus, UserStatus,
+};
+use telnyx_accounts_mock::{MockServer, RecordedRequest};
+
+async fn setup() -> (MockServer, Client) {
+    let mock = MockServer::builder().accounts(60).users(12).start().await;
+    let client = Client::builder()
+        .api_key(mock.api_key())
+        .base_url(mock.base_url())
+        .build()
+        .expect("client");
+    (mock, client)
+}
+
+/// The one request the mock received since the log was last cleared.
+fn only_request(mock: &MockServer) -> RecordedRequest {
+    let log = mock.requests();
+    assert_eq!(log.len(), 1, "expected exactly one request, got {log:#?}");
+    log.into_iter().next().expect("one request")
+}
+
+fn pairs(r: &RecordedRequest) -> Vec<(&str, &str)> {
+    r.query_pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
+fn body(r: &RecordedRequest) -> serde_json::Value {
+    serde_json::from_slice(&r.body).expect("JSON body")
+}
+
+fn assert_common_headers(r: &RecordedRequest, mock: &MockServer) {
+    assert_eq!(
+        r.header("authorization"),
+        Some(format!("Bearer {}", mock.api_key()).as_str())
+    );
+    assert_eq!(r.header("accept"), Some("application/json"));
+    let ua = r.header("user-agent").unwrap_or_default();
+    assert!(ua.starts_with("telnyx-accounts-rust/"), "user-agent {ua:?}");
+    // progenitor adds `api-version`; no official SDK sends it, so we drop it.
+    assert_eq!(r.header("api-version"), None);
+}
+
+#[tokio::test]
+async fn list_managed_accounts_sends_every_filter_under_its_wire_name() {
+    let (mock, client) = setup().await;
+    let page = client
+        .managed_accounts()
+        .list()
+        .email_contains("example")
+        .email_eq("ops@acme.com")
+        .organization_name_contains("Acme")
+        .organization_name_eq("Acme Inc")
+        .status(ManagedAccountStatus::Enabled)
+        .sort(ManagedAccountSort::EmailDesc)
+        .include_cancelled_accounts(true)
+        .page_number(2)
+        .page_size(50)
+        .await
+        .expect("list");
+    let r = only_request(&mock);
+    assert_eq!(r.method, "GET");
+    assert_eq!(r.api_path(), "/managed_accounts");
+    let mut got = pairs(&r);
+    got.sort();
+    let mut want = vec![
+        ("filter[email][contains]", "example"),
+        ("filter[email][eq]", "ops@acme.com"),
+        ("filter[organization_name][contains]", "Acme"),
+        ("filter[organization_name][eq]", "Acme Inc"),
+        ("filter[status][eq]", "enabled"),
+        ("sort", "-email"),
+        ("include_cancelled_accounts", "true"),
+        ("page[number]", "2"),
+        ("page[size]", "50"),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+    assert!(r.body.is_empty());
+    assert_common_headers(&r, &mock);
+    assert_eq!(page.meta.page_number, 2);
+    assert_eq!(page.meta.page_size, 50);
+}
+
+#[tokio::test]
+async fn list_without_options_sends_no_query_and_decodes_the_page() {
+    let (mock, client) = setup().await;
+    let page = client.managed_accounts().list().await.expect("list");
+    let r = only_request(&mock);
+    assert!(r.query_pairs.is_empty(), "{:?}", r.query_pairs);
+    // The mock's defaults: 20 a page, cancelled accounts hidden.
+    let visible = mock
+        .accounts()
+        .iter()
+        .filter(|a| a.status != telnyx_accounts_mock::AccountStatus::Cancelled)
+        .count() as u64;
+    assert_eq!(page.meta.page_size, 20);
+    assert_eq!(page.meta.total_results, visible);
+    assert_eq!(page.data.len(), 20);
+    assert!(page.has_next_page());
+    let first = &page.data[0];
+    assert_eq!(first.record_type, ManagedAccountRecordType::ManagedAccount);
+    assert!(mock.account(&first.id.to_string()).is_some());
+}
+
+#[tokio::test]
+async fn each_sort_and_status_value_goes_out_as_documented() {
+    let (mock, client) = setup().await;
+    for (sort, wire) in [
+        (ManagedAccountSort::CreatedAt, "created_at"),
+        (ManagedAccountSort::CreatedAtDesc, "-created_at"),
+        (ManagedAccountSort::Email, "email"),
+        (ManagedAccountSort::EmailDesc, "-email"),
+    ] {
+        mock.clear_requests();
+        client
+            .managed_accounts()
+            .list()
+            .sort(sort)
+            .await
+            .expect("list");
+        assert_eq!(only_request(&mock).query_param("sort"), Some(wire));
+    }
+    for status in [
+        ManagedAccountStatus::All,
+        ManagedAccountStatus::Active,
+        ManagedAccountStatus::Enabled,
+        ManagedAccountStatus::Cancelled,
+        ManagedAccountStatus::Disabled,
+        ManagedAccountStatus::Blocked,
+    ] {
+        mock.clear_requests();
+        client
+            .managed_accounts()
+            .list()
+            .status(status)
+            .await
+            .expect("list");
+        assert_eq!(
+            only_request(&mock).query_param("filter[status][eq]"),
+            Some(status.as_str())
+        );
+    }
+}
+
+#[tokio::test]
+async fn create_sends_only_the_fields_set() {
+    let (mock, client) = setup().await;
+    let created = client
+        .managed_accounts()
+        .create("Larry's Cat Food Inc")
+        .await
+        .expect("create");
+    let r = only_request(&mock);
+    assert_eq!(
+        (r.method.as_str(), r.api_path()),
+        ("POST", "/managed_accounts")
+    );
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    assert_eq!(body(&r), json!({"business_name": "Larry's Cat Food Inc"}));
+    assert_common_headers(&r, &mock);
+    assert_eq!(
+        created.organization_name.as_deref(),
+        Some("Larry's Cat Food Inc")
+    );
+    assert!(!created.api_key.expose_secret().is_empty());
+    assert!(mock.account(&created.id.to_string()).is_some());
+
+    mock.clear_requests();
+    let created = client
+        .managed_accounts()
+        .create("Acme Widgets")
+        .email("larry@example.com")
+        .password("3jVjLq!tMuWKyWx4NN*CvhnB")
+        .managed_account_allow_custom_pricing(true)
+        .rollup_billing(false)
+        .await
+        .expect("create");
+    assert_eq!(
+        body(&only_request(&mock)),
+        json!({
+            "business_name": "Acme Widgets",
+            "email": "larry@example.com",
+            "password": "3jVjLq!tMuWKyWx4NN*CvhnB",
+            "managed_account_allow_custom_pricing": true,
+            "rollup_billing": false,
+        })
+    );
+    assert_eq!(created.email, "larry@example.com");
+    assert_eq!(created.managed_account_allow_custom_pricing, Some(true));
+    assert!(created.balance.is_some());
+}
+
+#[tokio::test]
+async fn retrieve_update_disable_enable_and_channel_limit() {
+    let (mock, client) = setup().await;
+    let target = mock.accounts()[0].clone();
+    let id = target.id;
+
+    let account = client
+        .managed_accounts()
+        .retrieve(id)
+        .await
+        .expect("retrieve");
+    let r = only_request(&mock);
+    assert_eq!(
+        (r.method.as_str(), r.api_path()),
+        ("GET", format!("/managed_accounts/{id}").as_str())
+    );
+    assert!(r.body.is_empty());
+    assert_eq!(account.id, id);
+    assert_eq!(account.email, target.email);
+
+    mock.clear_requests();
+    let account = client
+        .managed_accounts()
+        .update(id.to_string())
+        .managed_account_allow_custom_pricing(true)
+        .await
+        .expect("update");
+    let r = only_request(&mock);
+    assert_eq!(
+        (r.method.as_str(), r.api_path()),
+        ("PATCH", format!("/managed_accounts/{id}").as_str())
+    );
+    assert_eq!(
+        body(&r),
+        json!({"managed_account_allow_custom_pricing": true})
+    );
+    assert_eq!(account.managed_account_allow_custom_pricing, Some(true));
+
+    mock.clear_requests();
+    client
+        .managed_accounts()
+        .actions()
+        .disable(&id)
+        .await
+        .expect("disable");
+    let r = only_request(&mock);
+    assert_eq!(
+        (r.method.as_str(), r.api_path()),
+        (
+            "POST",
+            format!("/managed_accounts/{id}/actions/disable").as_str()
+        )
+    );
+    assert_eq!(
+        mock.account(&id.to_string()).map(|a| a.status),
+        Some(telnyx_accounts_mock::AccountStatus::Disabled)
+    );
+
+    mock.clear_requests();
+    client
+        .managed_accounts()
+        .actions()
+        .enable(id)
+        .await
+        .expect("enable");
+    let r = only_request(&mock);
+    assert_eq!(
+        (r.method.as_str(), r.api_path()),
+        (
+            "POST",
+            format!("/managed_accounts/{id}/actions/enable").as_str()
+        )
+    );
+    assert_eq!(body(&r), json!({}), "nothing set, nothing sent");
+
+    mock.clear_requests();
+    client
+        .managed_accounts()
+        .actions()
+        .enable(id)
+        .reenable_all_connections(true)
+        .await
+        .expect("enable");
+    assert_eq!(
+        body(&only_request(&mock)),
+        json!({"reenable_all_connections": true})
+    );
+    assert_eq!(
+        mock.account(&id.to_string()).map(|a| a.status),
+        Some(telnyx_accounts_mock::AccountStatus::Enabled)
+    );
+
+    mock.clear_requests();
+    let limit = client
+        .managed_accounts()
+        .update_global_channel_limit(id)
+        .channel_limit(7)
+        .await
+        .expect("channel limit");
+    let r = only_request(&mock);
+    assert_eq!(
+        (r.method.as_str(), r.api_path()),
+        (
+            "PATCH",
+            format!("/managed_accounts/{id}/update_global_channel_limit").as_str()
+        )
+    );
+    assert_eq!(body(&r), json!({"channel_limit": 7}));
+    assert_eq!(limit.channel_limit, Some(7));
+    assert_eq!(limit.id.as_deref(), Some(id.to_string().as_str()));
+
+    mock.clear_requests();
+    let pool = client
+        .managed_accounts()
+        .allocatable_global_outbound_channels()
+        .await
+        .expect("channels");
+    let r = only_request(&mock);
+    assert_eq!(
+        (r.method.as_str(), r.api_path()),
+        (
+            "GET",
+            "/managed_accounts/allocatable_global_outbound_channels"
+        )
+    );
+    assert_eq!(
+        pool.total_global_channels_allocated,
+        Some(mock.total_channels_allocated() as i64)
+    );
+    assert_eq!(
+        pool.allocatable_global_outbound_channels,
+        Some(mock.channel_pool() as i64)
+    );
+}
+
+#[tokio::test]
+async fn users_list_retrieve_remove_and_reports() {
+    let (mock, client) = setup().await;
+    let page = client
+        .organizations()
+        .users()
+        .list()
+        .email("example")
+        .user_status(UserStatus::Enabled)
+        .include_groups(true)
+        .page_number(1)
+        .page_size(10)
+        .await
+        .expect("users");
+    let r = only_request(&mock);
+    assert_eq!(
+        (r.method.as_str(), r.api_path()),
+        ("GET", "/organizations/users")
+    );
+    let mut got = pairs(&r);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("filter[email]", "example"),
+            ("filter[user_status]", "enabled"),
+            ("include_groups", "true"),
+            ("page[number]", "1"),
+            ("page[size]", "10"),
+        ]
+    );
+    assert!(page
+        .data
+        .iter()
+        .all(|u| u.user_status == Some(UserStatus::Enabled)));
+    assert!(page.data.iter().all(|u| u.groups.is_some()));
+
+    mock.clear_requests();
+    let plain = client.organizations().users().list().await.expect("users");
+    assert!(only_request(&mock).query_pairs.is_empty());
+    assert!(
+        plain.data.iter().all(|u| u.groups.is_none()),
+        "groups not asked for"
+    );
+    assert_eq!(plain.meta.page_size, 250);
+
+    let victim = mock
+        .users()
+        .into_iter()
+        .find(|u| !u.is_owner)
+        .expect("a sub-user");
+    mock.clear_requests();
+    let user = client
+        .organizations()
+        .users()
+        .retrieve(victim.id.as_str())
+        .include_groups(true)
+        .await
+        .expect("retrieve user");
+    let r = only_request(&mock);
+    assert_eq!(r.api_path(), format!("/organizations/users/{}", victim.id));
+    assert_eq!(pairs(&r), vec![("include_groups", "true")]);
+    assert_eq!(user.email.as_deref(), Some(victim.email.as_str()));
+    let names: Vec<_> = user
+        .groups
+        .unwrap_or_default()
+        .into_iter()
+        .map(|g| g.name)
+        .collect();
+    let want: Vec<_> = victim.groups.iter().map(|g| g.name.clone()).collect();
+    assert_eq!(names, want);
+
+    mock.clear_requests();
+    let report = client
+        .organizations()
+        .users()
+        .groups_report()
+        .await
+        .expect("report");
+    let r = only_request(&mock);
+    assert_eq!(r.api_path(), "/organizations/users/users_groups_report");
+    assert_eq!(r.header("accept"), Some("application/json"));
+    assert_eq!(report.len(), mock.users().len());
+    assert!(report.iter().all(|u| u.groups.is_some()));
+
+    mock.clear_requests();
+    let csv = client
+        .organizations()
+        .users()
+        .groups_report_csv()
+        .await
+        .expect("csv");
+    let r = only_request(&mock);
+    assert_eq!(r.api_path(), "/organizations/users/users_groups_report");
+    assert_eq!(r.header("accept"), Some("text/csv"));
+    assert_eq!(
+        r.header("authorization"),
+        Some(format!("Bearer {}", mock.api_key()).as_str())
+    );
+    assert!(
+        csv.starts_with("id,email,user_status,created_at,last_sign_in_at,groups"),
+        "{csv}"
+    );
+
+    let rows = client
+        .organizations()
+        .users()
+        .groups_report_rows()
+        .await
+        .expect("rows");
+    assert_eq!(rows.len(), mock.users().len());
+    let row = rows.iter().find(|r| r.id == victim.id).expect("victim row");
+    assert_eq!(row.groups, want);
+
+    mock.clear_requests();
+    let removed = client
+        .organizations()
+        .users()
+        .actions()
+        .remove(victim.id.clone())
+        .await
+        .expect("remove");
+    let r = only_request(&mock);
+    assert_eq!(
+        (r.method.as_str(), r.api_path()),
+        (
+            "POST",
+            format!("/organizations/users/{}/actions/remove", victim.id).as_str()
+        )
+    );
+    assert_eq!(removed.id, victim.id);
+    match client
+        .organizations()
+        .users()
+        .retrieve(victim.id.as_str())
+        .await
+    {
+        Err(Error::Api(e)) => {
+            assert_eq!(e.kind(), ApiErrorKind::NotFound);
+            assert_eq!(e.errors()[0].code.as_deref(), Some("10005"));
+            assert!(e.request_id().is_some());
+        }
+        other => panic!("expected 404, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn invalid_input_fails_before_any_io_naming_the_parameter() {
+    let (mock, client) = setup().await;
+    let ma = client.managed_accounts();
+    let users = client.organizations().users();
+    let cases: Vec<(&str, Error)> = vec![
+        ("id", ma.retrieve("").await.unwrap_err()),
+        ("id", ma.retrieve("../users").await.unwrap_err()),
+        ("id", ma.update("a/b").await.unwrap_err()),
+        ("id", ma.actions().disable("x?y").await.unwrap_err()),
+        ("id", ma.actions().enable("x#y").await.unwrap_err()),
+        ("id", users.retrieve("..").await.unwrap_err()),
+        ("id", users.actions().remove("%2e%2e").await.unwrap_err()),
+        ("page_size", ma.list().page_size(0).await.unwrap_err()),
+        ("page_size", ma.list().page_size(251).await.unwrap_err()),
+        ("page_number", ma.list().page_number(0).await.unwrap_err()),
+        ("page_size", users.list().page_size(300).await.unwrap_err()),
+        (
+            "email_contains",
+            ma.list().email_contains("ab").await.unwrap_err(),
+        ),
+        (
+            "organization_name_contains",
+            ma.list().organization_name_contains("é").await.unwrap_err(),
+        ),
+        ("business_name", ma.create("  ").await.unwrap_err()),
+        (
+            "channel_limit",
+            ma.update_global_channel_limit("f65ceda4-6522-4ad6-aede-98de83385123")
+                .channel_limit(-1)
+                .await
+                .unwrap_err(),
+        ),
+        (
+            "header",
+            ma.list().header("bad header", "v").await.unwrap_err(),
+        ),
+    ];
+    for (parameter, err) in cases {
+        match &err {
+            Error::InvalidRequest(e) => assert_eq!(e.parameter, parameter, "{err}"),
+            other => panic!("expected InvalidRequest for {parameter}, got {other:?}"),
+        }
+        assert!(err.to_string().contains(parameter), "{err}");
+    }
+    assert!(
+        mock.requests().is_empty(),
+        "nothing may be sent: {:#?}",
+        mock.requests()
+    );
+}
+
+#[tokio::test]
+async fn ids_are_percent_encoded_in_the_path() {
+    let (mock, client) = setup().await;
+    let err = client
+        .organizations()
+        .users()
+        .retrieve("ünï code")
+        .await
+        .unwrap_err();
+    // Whitespace is refused; a non-ASCII id is encoded, not refused.
+    assert!(matches!(err, Error::InvalidRequest(_)));
+    let _ = client.organizations().users().retrieve("ünïcode").await;
+    let r = only_request(&mock);
+    assert_eq!(r.path, "/v2/organizations/users/%C3%BCn%C3%AFcode");
+}
+
+#[tokio::test]
+async fn per_request_header_timeout_and_retries_override_the_client() {
+    let (mock, client) = setup().await;
+    client
+        .managed_accounts()
+        .list()
+        .header("x-trace", "abc")
+        .header("user-agent", "custom/1")
+        .timeout(Duration::from_secs(5))
+        .max_retries(0)
+        .await
+        .expect("list");
+    let r = only_request(&mock);
+    assert_eq!(r.header("x-trace"), Some("abc"));
+    assert_eq!(r.header("user-agent"), Some("custom/1"));
+    assert_eq!(
+        r.header("authorization"),
+        Some(format!("Bearer {}", mock.api_key()).as_str())
+    );
+
+    // Default headers and the user-agent suffix from the builder.
+    let client = Client::builder()
+        .api_key(mock.api_key())
+        .base_url(mock.base_url())
+        .user_agent("billing-sync/1.4")
+        .default_header("x-tenant", "t1")
+        .build()
+        .expect("client");
+    mock.clear_requests();
+    client
+        .organizations()
+        .users()
+        .groups_report_csv()
+        .await
+        .expect("csv");
+    let r = only_request(&mock);
+    assert_eq!(r.header("x-tenant"), Some("t1"));
+    let ua = r.header("user-agent").unwrap_or_default();
+    assert!(
+        ua.starts_with("telnyx-accounts-rust/") && ua.ends_with(" billing-sync/1.4"),
+        "{ua}"
+    );
+}
+
+#[tokio::test]
+async fn streams_walk_every_page_with_the_filters_kept() {
+    let mock = MockServer::builder().accounts(130).start().await;
+    let client = Client::builder()
+        .api_key(mock.api_key())
+        .base_url(mock.base_url())
+        .build()
+        .expect("client");
+    let all: Vec<_> = client
+        .managed_accounts()
+        .list()
+        .status(ManagedAccountStatus::All)
+        .sort(ManagedAccountSort::Email)
+        .page_size(25)
+        .into_stream()
+        .try_collect()
+        .await
+        .expect("walk");
+    assert_eq!(all.len(), 130);
+    let emails: Vec<_> = all.iter().map(|a| a.email.to_lowercase()).collect();
+    let mut sorted = emails.clone();
+    sorted.sort();
+    assert_eq!(emails, sorted, "sort kept across pages");
+    let log = mock.requests();
+    assert_eq!(log.len(), 6, "130 / 25 = 6 pages, no extra request");
+    for (i, r) in log.iter().enumerate() {
+        assert_eq!(
+            r.query_param("page[number]"),
+            Some((i + 1).to_string().as_str())
+        );
+        assert_eq!(r.query_param("page[size]"), Some("25"));
+        assert_eq!(r.query_param("sort"), Some("email"));
+        assert_eq!(r.query_param("filter[status][eq]"), Some("all"));
+    }
+
+    // Starting from page 3, and whole pages.
+    mock.clear_requests();
+    let pages: Vec<_> = client
+        .managed_accounts()
+        .list()
+        .status(ManagedAccountStatus::All)
+        .page_size(25)
+        .page_number(3)
+        .pages()
+        .try_collect()
+        .await
+        .expect("pages");
+    let numbers: Vec<_> = pages.iter().map(|p| p.meta.page_number).collect();
+    assert_eq!(numbers, vec![3, 4, 5, 6]);
+    assert_eq!(pages.iter().map(|p| p.data.len()).sum::<usize>(), 130 - 50);
+
+    let users = client
+        .organizations()
+        .users()
+        .list()
+        .page_size(7)
+        .collect_all()
+        .await
+        .expect("users");
+    assert_eq!(users.len(), mock.users().len());
+}
+
+#[tokio::test]
+async fn client_from_env_reads_key_and_base_url() {
+    // Only this test touches these variables in this binary.
+    let mock = MockServer::start().await;
+    std::env::set_var("TELNYX_API_KEY", mock.api_key());
+    std::env::set_var("TELNYX_BASE_URL", mock.base_url());
+    let client = Client::from_env().expect("from env");
+    assert_eq!(client.base_url(), mock.base_url());
+    client.managed_accounts().list().await.expect("list");
+    std::env::remove_var("TELNYX_API_KEY");
+    std::env::remove_var("TELNYX_BASE_URL");
+    match Client::from_env() {
+        Err(Error::Config(e)) => assert!(e.message.contains("TELNYX_API_KEY"), "{e}"),
+        other => panic!("expected a config error, got {other:?}"),
+    }
+}
