@@ -52,13 +52,19 @@ pub struct ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("api_key", &self.api_key.as_ref().map(|_| crate::secret::REDACTED))
+            .field(
+                "api_key",
+                &self.api_key.as_ref().map(|_| crate::secret::REDACTED),
+            )
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("max_retries", &self.max_retries)
             .field("user_agent", &self.user_agent)
-            .field("headers", &self.headers.iter().map(|(k, _)| k).collect::<Vec<_>>())
+            .field(
+                "headers",
+                &self.headers.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
             .field("http_client", &self.http_client.is_some())
             .finish()
     }
@@ -131,7 +137,9 @@ impl ClientBuilder {
             self.api_key = std::env::var(API_KEY_ENV).ok().map(SecretString::from);
         }
         if self.base_url.is_none() {
-            self.base_url = std::env::var(BASE_URL_ENV).ok().filter(|s| !s.trim().is_empty());
+            self.base_url = std::env::var(BASE_URL_ENV)
+                .ok()
+                .filter(|s| !s.trim().is_empty());
         }
         self
     }
@@ -150,26 +158,38 @@ impl ClientBuilder {
             )));
         }
         let mut auth = HeaderValue::from_str(&format!("Bearer {}", api_key.expose_secret().trim()))
-            .map_err(|_| Error::config("the API key contains characters that cannot be sent in a header"))?;
+            .map_err(|_| {
+                Error::config("the API key contains characters that cannot be sent in a header")
+            })?;
         auth.set_sensitive(true);
 
         let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
 
         let mut headers = HeaderMap::new();
         for (name, value) in &self.headers {
-            let n = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::config(format!("default header name {name:?} is not a valid header name")))?;
-            let v = HeaderValue::from_str(value)
-                .map_err(|_| Error::config(format!("default header {name:?} has a value that cannot be sent")))?;
+            let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Error::config(format!(
+                    "default header name {name:?} is not a valid header name"
+                ))
+            })?;
+            let v = HeaderValue::from_str(value).map_err(|_| {
+                Error::config(format!(
+                    "default header {name:?} has a value that cannot be sent"
+                ))
+            })?;
             headers.append(n, v);
         }
         let ua = match &self.user_agent {
-            Some(suffix) => format!("telnyx-accounts-rust/{} {suffix}", env!("CARGO_PKG_VERSION")),
+            Some(suffix) => format!(
+                "telnyx-accounts-rust/{} {suffix}",
+                env!("CARGO_PKG_VERSION")
+            ),
             None => format!("telnyx-accounts-rust/{}", env!("CARGO_PKG_VERSION")),
         };
         headers.insert(
             USER_AGENT,
-            HeaderValue::from_str(&ua).map_err(|_| Error::config("the user agent suffix cannot be sent in a header"))?,
+            HeaderValue::from_str(&ua)
+                .map_err(|_| Error::config("the user agent suffix cannot be sent in a header"))?,
         );
         headers.insert(AUTHORIZATION, auth);
 
@@ -184,7 +204,8 @@ impl ClientBuilder {
         if timeout.is_zero() {
             return Err(Error::config("the timeout must be greater than zero"));
         }
-        let gen = telnyx_accounts_gen::Client::new_with_client(&base_url, http.clone(), headers.clone());
+        let gen =
+            telnyx_accounts_gen::Client::new_with_client(&base_url, http.clone(), headers.clone());
         Ok(Client {
             inner: Arc::new(Inner {
                 gen: Arc::new(gen),
@@ -218,13 +239,19 @@ fn parse_base_url(raw: &str) -> Result<String> {
                 )));
             }
         }
-        other => return Err(Error::config(format!("base URL {raw:?} has scheme {other:?}; use https://"))),
+        other => {
+            return Err(Error::config(format!(
+                "base URL {raw:?} has scheme {other:?}; use https://"
+            )))
+        }
     }
     if url.host().is_none() {
         return Err(Error::config(format!("base URL {raw:?} has no host")));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::config(format!("base URL {raw:?} must not have a query or fragment")));
+        return Err(Error::config(format!(
+            "base URL {raw:?} must not have a query or fragment"
+        )));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
@@ -248,14 +275,36 @@ mod tests {
 
     #[test]
     fn base_url_rules() {
-        let ok = |u: &str| Client::builder().api_key("k").base_url(u).build().map(|c| c.base_url().to_owned());
-        assert_eq!(ok("https://api.telnyx.com/v2/").unwrap(), "https://api.telnyx.com/v2");
-        assert_eq!(ok("http://127.0.0.1:4010/v2").unwrap(), "http://127.0.0.1:4010/v2");
+        let ok = |u: &str| {
+            Client::builder()
+                .api_key("k")
+                .base_url(u)
+                .build()
+                .map(|c| c.base_url().to_owned())
+        };
+        assert_eq!(
+            ok("https://api.telnyx.com/v2/").unwrap(),
+            "https://api.telnyx.com/v2"
+        );
+        assert_eq!(
+            ok("http://127.0.0.1:4010/v2").unwrap(),
+            "http://127.0.0.1:4010/v2"
+        );
         assert!(ok("http://localhost:4010/v2").is_ok());
         assert!(ok("http://[::1]:4010/v2").is_ok());
-        assert!(config_err(Client::builder().api_key("k").base_url("http://api.telnyx.com/v2")).contains("in clear"));
-        assert!(config_err(Client::builder().api_key("k").base_url("not a url")).contains("does not parse"));
-        assert!(config_err(Client::builder().api_key("k").base_url("ftp://x/v2")).contains("scheme"));
+        assert!(config_err(
+            Client::builder()
+                .api_key("k")
+                .base_url("http://api.telnyx.com/v2")
+        )
+        .contains("in clear"));
+        assert!(
+            config_err(Client::builder().api_key("k").base_url("not a url"))
+                .contains("does not parse")
+        );
+        assert!(
+            config_err(Client::builder().api_key("k").base_url("ftp://x/v2")).contains("scheme")
+        );
     }
 
     #[test]

@@ -389,10 +389,16 @@ fn parse_error_item(item: &serde_json::Value) -> Option<TelnyxError> {
             _ => None,
         }
     };
-    let source = obj.get("source").and_then(|s| s.as_object()).map(|s| ErrorSource {
-        pointer: s.get("pointer").and_then(|v| v.as_str()).map(str::to_owned),
-        parameter: s.get("parameter").and_then(|v| v.as_str()).map(str::to_owned),
-    });
+    let source = obj
+        .get("source")
+        .and_then(|s| s.as_object())
+        .map(|s| ErrorSource {
+            pointer: s.get("pointer").and_then(|v| v.as_str()).map(str::to_owned),
+            parameter: s
+                .get("parameter")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
+        });
     Some(TelnyxError {
         code: text("code"),
         title: text("title"),

@@ -87,18 +87,18 @@ mod transport;
 
 pub use client::Client;
 pub use config::{
-    ClientBuilder, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
+    ClientBuilder, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
 };
 pub use error::{
-    ApiError, ApiErrorKind, ConfigError, ConnectionError, DecodeError, Error, ErrorSource, InvalidRequestError,
-    RateLimit, Result, TelnyxError, TimeoutError,
+    ApiError, ApiErrorKind, ConfigError, ConnectionError, DecodeError, Error, ErrorSource,
+    InvalidRequestError, RateLimit, Result, TelnyxError, TimeoutError,
 };
 pub use id::Id;
 pub use models::{
-    AllocatableChannels, Amount, Balance, ChannelLimit, GroupsReportRow, ManagedAccount, ManagedAccountListing,
-    ManagedAccountRecordType, ManagedAccountSort, ManagedAccountStatus, OrganizationUser, UserGroup,
-    UserRecordType, UserStatus,
+    AllocatableChannels, Amount, Balance, ChannelLimit, GroupsReportRow, ManagedAccount,
+    ManagedAccountListing, ManagedAccountRecordType, ManagedAccountSort, ManagedAccountStatus,
+    OrganizationUser, UserGroup, UserRecordType, UserStatus,
 };
 pub use pagination::{Page, PageMeta};
 pub use secret::SecretString;

@@ -135,7 +135,9 @@ struct Walk<R: PagedRequest> {
 impl<R: PagedRequest> Walk<R> {
     /// Requests pages ahead, up to `prefetch`, never past the known last page.
     fn fill(&mut self) {
-        let Some(total) = self.total_pages else { return };
+        let Some(total) = self.total_pages else {
+            return;
+        };
         while self.in_flight.len() < self.prefetch && self.next_to_request <= total {
             let number = self.next_to_request;
             let fut = self.request.fetch_page(number);
@@ -172,7 +174,11 @@ impl<R: PagedRequest> Walk<R> {
         };
         // A server that ignores page[number] would loop forever: stop when
         // the page number does not advance past the last one received.
-        let reported = if page.meta.page_number == 0 { number } else { page.meta.page_number };
+        let reported = if page.meta.page_number == 0 {
+            number
+        } else {
+            page.meta.page_number
+        };
         if self.last_received.is_some_and(|last| reported <= last) {
             tracing::warn!(
                 requested = number,
@@ -208,7 +214,10 @@ fn join_error(e: tokio::task::JoinError) -> Error {
 }
 
 /// Every page of `request`, from its first page on.
-pub(crate) fn pages<R: PagedRequest>(request: R, prefetch: usize) -> BoxStream<'static, Result<Page<R::Item>>> {
+pub(crate) fn pages<R: PagedRequest>(
+    request: R,
+    prefetch: usize,
+) -> BoxStream<'static, Result<Page<R::Item>>> {
     let walk = Walk {
         next_to_request: request.first_page(),
         request,
@@ -226,7 +235,10 @@ pub(crate) fn pages<R: PagedRequest>(request: R, prefetch: usize) -> BoxStream<'
 }
 
 /// Every item of every page of `request`.
-pub(crate) fn items<R: PagedRequest>(request: R, prefetch: usize) -> BoxStream<'static, Result<R::Item>> {
+pub(crate) fn items<R: PagedRequest>(
+    request: R,
+    prefetch: usize,
+) -> BoxStream<'static, Result<R::Item>> {
     pages(request, prefetch)
         .map_ok(|page| stream::iter(page.data.into_iter().map(Ok)))
         .try_flatten()

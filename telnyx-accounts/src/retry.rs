@@ -160,7 +160,10 @@ mod tests {
 
     #[test]
     fn server_delay_forms() {
-        assert_eq!(server_delay(&headers(&[("retry-after", "3")])), Some(Duration::from_secs(3)));
+        assert_eq!(
+            server_delay(&headers(&[("retry-after", "3")])),
+            Some(Duration::from_secs(3))
+        );
         assert_eq!(
             server_delay(&headers(&[("retry-after-ms", "250"), ("retry-after", "9")])),
             Some(Duration::from_millis(250))
@@ -171,7 +174,10 @@ mod tests {
         );
         let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30));
         let d = server_delay(&headers(&[("retry-after", &date)])).unwrap();
-        assert!(d > Duration::from_secs(25) && d <= Duration::from_secs(30), "{d:?}");
+        assert!(
+            d > Duration::from_secs(25) && d <= Duration::from_secs(30),
+            "{d:?}"
+        );
         assert_eq!(server_delay(&headers(&[("retry-after", "soon")])), None);
         assert_eq!(server_delay(&headers(&[("retry-after", "-1")])), None);
     }
@@ -180,11 +186,29 @@ mod tests {
     fn create_is_retried_only_when_safe() {
         let h = HeaderMap::new();
         let ni = Idempotency::NotIdempotent;
-        assert!(next_delay(Outcome::Status { status: 500, headers: &h }, ni, 1, 2).is_none());
+        assert!(next_delay(
+            Outcome::Status {
+                status: 500,
+                headers: &h
+            },
+            ni,
+            1,
+            2
+        )
+        .is_none());
         assert!(next_delay(Outcome::Timeout, ni, 1, 2).is_none());
         assert!(next_delay(Outcome::Connection { before_send: false }, ni, 1, 2).is_none());
         assert!(next_delay(Outcome::Connection { before_send: true }, ni, 1, 2).is_some());
-        assert!(next_delay(Outcome::Status { status: 429, headers: &h }, ni, 1, 2).is_some());
+        assert!(next_delay(
+            Outcome::Status {
+                status: 429,
+                headers: &h
+            },
+            ni,
+            1,
+            2
+        )
+        .is_some());
     }
 
     #[test]
@@ -192,19 +216,78 @@ mod tests {
         let h = HeaderMap::new();
         let i = Idempotency::Idempotent;
         for s in [408, 429, 500, 502, 503, 504] {
-            assert!(next_delay(Outcome::Status { status: s, headers: &h }, i, 1, 2).is_some(), "{s}");
+            assert!(
+                next_delay(
+                    Outcome::Status {
+                        status: s,
+                        headers: &h
+                    },
+                    i,
+                    1,
+                    2
+                )
+                .is_some(),
+                "{s}"
+            );
         }
         for s in [400, 401, 403, 404, 409, 422] {
-            assert!(next_delay(Outcome::Status { status: s, headers: &h }, i, 1, 2).is_none(), "{s}");
+            assert!(
+                next_delay(
+                    Outcome::Status {
+                        status: s,
+                        headers: &h
+                    },
+                    i,
+                    1,
+                    2
+                )
+                .is_none(),
+                "{s}"
+            );
         }
         let no = headers(&[("x-should-retry", "false")]);
-        assert!(next_delay(Outcome::Status { status: 503, headers: &no }, i, 1, 2).is_none());
+        assert!(next_delay(
+            Outcome::Status {
+                status: 503,
+                headers: &no
+            },
+            i,
+            1,
+            2
+        )
+        .is_none());
         let yes = headers(&[("x-should-retry", "true")]);
-        assert!(next_delay(Outcome::Status { status: 400, headers: &yes }, i, 1, 2).is_some());
-        assert!(next_delay(Outcome::Status { status: 500, headers: &h }, i, 3, 2).is_none());
+        assert!(next_delay(
+            Outcome::Status {
+                status: 400,
+                headers: &yes
+            },
+            i,
+            1,
+            2
+        )
+        .is_some());
+        assert!(next_delay(
+            Outcome::Status {
+                status: 500,
+                headers: &h
+            },
+            i,
+            3,
+            2
+        )
+        .is_none());
         let far = headers(&[("retry-after", "3600")]);
         assert_eq!(
-            next_delay(Outcome::Status { status: 429, headers: &far }, i, 1, 2),
+            next_delay(
+                Outcome::Status {
+                    status: 429,
+                    headers: &far
+                },
+                i,
+                1,
+                2
+            ),
             Some(MAX_SERVER_DELAY)
         );
     }

@@ -86,7 +86,12 @@ pub(crate) fn scrub(text: &str, known: &[&str]) -> String {
     for secret in known.iter().filter(|s| s.len() >= 4) {
         out = out.replace(secret, REDACTED);
     }
-    for field in ["\"api_key\"", "\"api_token\"", "\"password\"", "\"authorization\""] {
+    for field in [
+        "\"api_key\"",
+        "\"api_token\"",
+        "\"password\"",
+        "\"authorization\"",
+    ] {
         let mut from = 0;
         while let Some(pos) = find_ascii_ci(&out[from..], field) {
             let after_key = from + pos + field.len();

@@ -108,7 +108,9 @@ impl Failure {
             Failure::Connection(e) => Some(Outcome::Connection {
                 before_send: e.is_connect(),
             }),
-            Failure::Status { status, headers, .. } => Some(Outcome::Status {
+            Failure::Status {
+                status, headers, ..
+            } => Some(Outcome::Status {
                 status: *status,
                 headers,
             }),
@@ -152,7 +154,12 @@ where
         loop {
             attempt += 1;
             tracing::Span::current().record("attempt", attempt);
-            let result = match tokio::time::timeout(timeout, attempt_once(&mut send, Arc::clone(&gen))).await {
+            let result = match tokio::time::timeout(
+                timeout,
+                attempt_once(&mut send, Arc::clone(&gen)),
+            )
+            .await
+            {
                 Ok(r) => r,
                 Err(_elapsed) => Err(Failure::Timeout),
             };
@@ -163,7 +170,10 @@ where
                 }
                 Err(f) => f,
             };
-            if let Failure::Status { status, headers, .. } = &failure {
+            if let Failure::Status {
+                status, headers, ..
+            } = &failure
+            {
                 record_response(*status, headers, started);
             }
             let delay = failure
@@ -262,7 +272,9 @@ where
             body,
             error,
         }),
-        Err(GenError::InvalidRequest(reason)) | Err(GenError::Custom(reason)) => Err(Failure::Invalid(reason)),
+        Err(GenError::InvalidRequest(reason)) | Err(GenError::Custom(reason)) => {
+            Err(Failure::Invalid(reason))
+        }
     }
 }
 
@@ -298,7 +310,11 @@ fn into_error(failure: Failure, attempts: u32, timeout: Duration, client: &Clien
                 source: Some(e),
             })
         }
-        Failure::Status { status, headers, body } => {
+        Failure::Status {
+            status,
+            headers,
+            body,
+        } => {
             let errors = crate::error::parse_error_body(&body);
             let retry_after = matches!(status, 429 | 503)
                 .then(|| retry::server_delay(&headers))

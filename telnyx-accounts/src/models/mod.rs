@@ -7,8 +7,12 @@ mod enums;
 mod managed_account;
 mod user;
 
-pub use enums::{ManagedAccountRecordType, ManagedAccountSort, ManagedAccountStatus, UserRecordType, UserStatus};
-pub use managed_account::{AllocatableChannels, Amount, Balance, ChannelLimit, ManagedAccount, ManagedAccountListing};
+pub use enums::{
+    ManagedAccountRecordType, ManagedAccountSort, ManagedAccountStatus, UserRecordType, UserStatus,
+};
+pub use managed_account::{
+    AllocatableChannels, Amount, Balance, ChannelLimit, ManagedAccount, ManagedAccountListing,
+};
 pub use user::{GroupsReportRow, OrganizationUser, UserGroup};
 
 /// Converts a generated open enum (`Variant0` known, `Variant1` other string)

@@ -77,7 +77,9 @@ impl OrganizationUser {
         Some(Self {
             id: g.id?,
             email: g.email,
-            user_status: g.user_status.map(|s| open_value!(s, gen::OrganizationUserUserStatus)),
+            user_status: g
+                .user_status
+                .map(|s| open_value!(s, gen::OrganizationUserUserStatus)),
             record_type: g.record_type.map(UserRecordType::from),
             created_at: g.created_at,
             last_sign_in_at: g.last_sign_in_at,
@@ -94,7 +96,10 @@ impl From<gen::OrganizationUserWithGroups> for OrganizationUser {
         Self {
             id: g.id,
             email: Some(g.email),
-            user_status: Some(open_value!(g.user_status, gen::OrganizationUserWithGroupsUserStatus)),
+            user_status: Some(open_value!(
+                g.user_status,
+                gen::OrganizationUserWithGroupsUserStatus
+            )),
             record_type: Some(UserRecordType::from(g.record_type)),
             created_at: Some(g.created_at),
             last_sign_in_at: g.last_sign_in_at,
@@ -106,6 +111,9 @@ impl From<gen::OrganizationUserWithGroups> for OrganizationUser {
 
 impl From<gen::UserGroupReference> for UserGroup {
     fn from(g: gen::UserGroupReference) -> Self {
-        Self { id: g.id, name: g.name }
+        Self {
+            id: g.id,
+            name: g.name,
+        }
     }
 }

@@ -321,7 +321,10 @@ impl ListManagedAccounts {
     pub async fn send(self) -> Result<Page<ManagedAccountListing>> {
         let p = self.params;
         check_contains("email_contains", p.email_contains.as_deref())?;
-        check_contains("organization_name_contains", p.organization_name_contains.as_deref())?;
+        check_contains(
+            "organization_name_contains",
+            p.organization_name_contains.as_deref(),
+        )?;
         let (page_number, page_size) = check_page(p.page_number, p.page_size)?;
         let rv = execute(&self.client, &LIST, &self.opts, |gen| {
             let p = p.clone();
@@ -361,9 +364,17 @@ impl ListManagedAccounts {
         let page = rv.into_inner();
         let meta = page
             .meta
-            .map(|m| PageMeta::from_parts(m.page_number, m.page_size, m.total_pages, m.total_results))
+            .map(|m| {
+                PageMeta::from_parts(m.page_number, m.page_size, m.total_pages, m.total_results)
+            })
             .unwrap_or_default();
-        Ok(Page::new(page.data.into_iter().map(ManagedAccountListing::from).collect(), meta))
+        Ok(Page::new(
+            page.data
+                .into_iter()
+                .map(ManagedAccountListing::from)
+                .collect(),
+            meta,
+        ))
     }
 
     /// Every account of every page, from [`page_number`](Self::page_number)

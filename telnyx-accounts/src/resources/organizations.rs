@@ -282,7 +282,9 @@ impl ListUsers {
         let page = rv.into_inner();
         let meta = page
             .meta
-            .map(|m| PageMeta::from_parts(m.page_number, m.page_size, m.total_pages, m.total_results))
+            .map(|m| {
+                PageMeta::from_parts(m.page_number, m.page_size, m.total_pages, m.total_results)
+            })
             .unwrap_or_default();
         let users: Option<Vec<OrganizationUser>> = page
             .data
@@ -363,7 +365,12 @@ impl GetGroupsReport {
             gen.get_organization_users_groups_report().send().await
         })
         .await?;
-        Ok(rv.into_inner().data.into_iter().map(OrganizationUser::from).collect())
+        Ok(rv
+            .into_inner()
+            .data
+            .into_iter()
+            .map(OrganizationUser::from)
+            .collect())
     }
 }
 
@@ -431,7 +438,8 @@ impl GetGroupsReportRows {
     pub async fn send(self) -> Result<Vec<GroupsReportRow>> {
         let client = self.csv.client.clone();
         let text = self.csv.send().await?;
-        parse_report_csv(&text).map_err(|e| decode_error(200, None, text.as_bytes(), &e.to_string(), &client))
+        parse_report_csv(&text)
+            .map_err(|e| decode_error(200, None, text.as_bytes(), &e.to_string(), &client))
     }
 }
 
@@ -491,7 +499,9 @@ impl RetrieveUser {
         .await?;
         let groups = include.unwrap_or(false);
         take_data(&self.client, rv, |e| {
-            e.data.take().and_then(|u| OrganizationUser::from_gen(u, groups))
+            e.data
+                .take()
+                .and_then(|u| OrganizationUser::from_gen(u, groups))
         })
     }
 }
@@ -526,7 +536,9 @@ impl RemoveUser {
         })
         .await?;
         take_data(&self.client, rv, |e| {
-            e.data.take().and_then(|u| OrganizationUser::from_gen(u, false))
+            e.data
+                .take()
+                .and_then(|u| OrganizationUser::from_gen(u, false))
         })
     }
 }
