@@ -1,0 +1,295 @@
+//! A tour of every operation of `telnyx-accounts`.
+//!
+//! ```text
+//! cargo run -p telnyx-accounts --example quickstart
+//! ```
+//!
+//! Without `TELNYX_API_KEY` it starts the embedded mock server
+//! (`telnyx-accounts-mock`) and walks through all twelve operations against
+//! it: no Telnyx account needed. With `TELNYX_API_KEY` set (and optionally
+//! `TELNYX_BASE_URL`) it makes only read-only calls against that API.
+
+use futures::TryStreamExt;
+use telnyx_accounts::{
+    ApiErrorKind, Balance, Client, Error, ManagedAccountSort, ManagedAccountStatus, API_KEY_ENV,
+};
+use telnyx_accounts_mock::MockServer;
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    if std::env::var(API_KEY_ENV).is_ok_and(|key| !key.trim().is_empty()) {
+        let client = Client::from_env()?;
+        println!(
+            "{API_KEY_ENV} is set: read-only calls against {}",
+            client.base_url()
+        );
+        read_only(&client).await
+    } else {
+        let mock = MockServer::start().await;
+        println!("No {API_KEY_ENV} in the environment: using the embedded mock server");
+        println!(
+            "at {} (seeded, fake data; nothing leaves this machine).",
+            mock.base_url()
+        );
+        let client = Client::builder()
+            .api_key(mock.api_key())
+            .base_url(mock.base_url())
+            .build()?;
+        tour(&client).await?;
+        mock.shutdown().await;
+        Ok(())
+    }
+}
+
+/// Every operation, against the mock.
+async fn tour(client: &Client) -> Result<()> {
+    let accounts = client.managed_accounts();
+
+    section("Create a managed account");
+    let created = accounts
+        .create("Larry's Cat Food Inc")
+        .email("larry@catfood.example.com")
+        .password("correct horse battery staple")
+        .rollup_billing(false)
+        .await?;
+    println!("created {} <{}>", created.id, created.email);
+    let org = created.organization_name.as_deref().unwrap_or("-");
+    println!("  organization: {org}");
+    if let Some(Balance {
+        balance: Some(balance),
+        currency: Some(currency),
+        ..
+    }) = &created.balance
+    {
+        println!("  balance:      {balance} {currency}");
+    }
+    println!("  api_key:      {:?}", created.api_key);
+    println!("  api_token:    {}", created.api_token);
+    println!(
+        "(secrets print as [REDACTED] in Debug, Display and JSON; .expose_secret() hands them on)"
+    );
+
+    section("List with filters and sort");
+    let page = accounts
+        .list()
+        .email_contains("example.com")
+        .status(ManagedAccountStatus::Enabled)
+        .sort(ManagedAccountSort::EmailDesc)
+        .page_size(5)
+        .await?;
+    println!(
+        "enabled, email contains \"example.com\", sorted by -email: page {} of {} ({} accounts)",
+        page.meta.page_number, page.meta.total_pages, page.meta.total_results
+    );
+    for account in &page.data {
+        println!(
+            "  {:<50} {}",
+            account.email,
+            account.organization_name.as_deref().unwrap_or("-")
+        );
+    }
+    let page = accounts
+        .list()
+        .organization_name_contains("cat food")
+        .await?;
+    println!(
+        "organization name contains \"cat food\": {:?}",
+        emails(&page.data)
+    );
+
+    section("Auto-paging with into_stream()");
+    let count = accounts
+        .list()
+        .page_size(10)
+        .into_stream()
+        .try_fold(0_usize, |n, _| async move { Ok(n + 1) })
+        .await?;
+    println!("{count} accounts (not cancelled), fetched 10 per page, the next page prefetched");
+    let everything = accounts
+        .list()
+        .include_cancelled_accounts(true)
+        .page_size(10)
+        .collect_all()
+        .await?;
+    println!(
+        "{} with cancelled accounts included (collect_all)",
+        everything.len()
+    );
+
+    section("Retrieve and update");
+    let account = accounts.retrieve(created.id).await?;
+    println!(
+        "retrieved {} ({}), custom pricing: {:?}",
+        account.id, account.email, account.managed_account_allow_custom_pricing
+    );
+    let account = accounts
+        .update(account.id)
+        .managed_account_allow_custom_pricing(true)
+        .await?;
+    println!(
+        "updated: custom pricing is now {:?}",
+        account.managed_account_allow_custom_pricing
+    );
+
+    section("Disable, then enable");
+    accounts.actions().disable(account.id).await?;
+    print_status(client, &account.email).await?;
+    accounts
+        .actions()
+        .enable(account.id)
+        .reenable_all_connections(true)
+        .await?;
+    print_status(client, &account.email).await?;
+
+    section("Global outbound channels");
+    let pool = accounts.allocatable_global_outbound_channels().await?;
+    println!(
+        "allocatable: {:?}, allocated so far: {:?}",
+        pool.allocatable_global_outbound_channels, pool.total_global_channels_allocated
+    );
+    let limit = accounts
+        .update_global_channel_limit(account.id)
+        .channel_limit(7)
+        .await?;
+    println!(
+        "{:?} now has a limit of {:?} channels",
+        limit.email, limit.channel_limit
+    );
+    let pool = accounts.allocatable_global_outbound_channels().await?;
+    println!("allocated now: {:?}", pool.total_global_channels_allocated);
+
+    let users = client.organizations().users();
+
+    section("Organization users, with their groups");
+    let page = users.list().include_groups(true).page_size(5).await?;
+    println!("first 5 of {} users:", page.meta.total_results);
+    for user in &page.data {
+        let groups: Vec<&str> = user
+            .groups
+            .iter()
+            .flatten()
+            .map(|g| g.name.as_str())
+            .collect();
+        println!(
+            "  {:<40} {:<9} [{}]",
+            user.email.as_deref().unwrap_or("-"),
+            user.user_status.as_ref().map(|s| s.as_str()).unwrap_or("-"),
+            groups.join(", ")
+        );
+    }
+
+    section("Retrieve a user");
+    let user = users
+        .retrieve(&page.data[1].id)
+        .include_groups(true)
+        .await?;
+    println!("{user:?}");
+
+    section("Groups report (JSON, CSV, parsed CSV rows)");
+    let report = users.groups_report().await?;
+    println!("JSON: {} users; the first one:", report.len());
+    println!("{}", serde_json::to_string_pretty(&report[0])?);
+    let csv = users.groups_report_csv().await?;
+    println!("CSV ({} lines), the first three:", csv.lines().count());
+    for line in csv.lines().take(3) {
+        println!("  {line}");
+    }
+    let rows = users.groups_report_rows().await?;
+    println!("parsed rows: {}; the second one: {:?}", rows.len(), rows[1]);
+
+    section("Remove a user");
+    let removed = users.actions().remove(&user.id).await?;
+    let left = users.list().await?.meta.total_results;
+    println!("removed {:?}; {left} users left", removed.email);
+
+    section("Errors are values you can match on");
+    match accounts
+        .retrieve("00000000-0000-4000-8000-000000000000")
+        .await
+    {
+        Err(Error::Api(e)) if e.kind() == ApiErrorKind::NotFound => {
+            println!("NotFound (HTTP {}), as expected:", e.status());
+            println!("  {e}");
+        }
+        other => println!("unexpected: {other:?}"),
+    }
+    Ok(())
+}
+
+/// Read-only calls, for a real account (`TELNYX_API_KEY` set).
+async fn read_only(client: &Client) -> Result<()> {
+    let accounts = client.managed_accounts();
+
+    section("Managed accounts");
+    let page = accounts.list().page_size(5).await?;
+    println!(
+        "{} managed accounts; the first {}:",
+        page.meta.total_results,
+        page.data.len()
+    );
+    println!("{:?}", emails(&page.data));
+    let total = accounts
+        .list()
+        .page_size(250)
+        .into_stream()
+        .try_fold(0_usize, |n, _| async move { Ok(n + 1) })
+        .await?;
+    println!("{total} counted by paging through all of them");
+    if let Some(first) = page.data.first() {
+        let account = accounts.retrieve(first.id).await?;
+        println!("retrieved the first one:\n{account:#?}");
+    }
+    let pool = accounts.allocatable_global_outbound_channels().await?;
+    println!("channels: {pool:?}");
+
+    section("Organization users");
+    let users = client.organizations().users();
+    let page = users.list().include_groups(true).page_size(5).await?;
+    println!(
+        "{} users; the first {}:",
+        page.meta.total_results,
+        page.data.len()
+    );
+    for user in &page.data {
+        println!("  {:?} {:?}", user.email, user.user_status);
+    }
+    let report = users.groups_report().await?;
+    let rows = users.groups_report_rows().await?;
+    println!(
+        "groups report: {} users (JSON), {} rows (CSV)",
+        report.len(),
+        rows.len()
+    );
+    Ok(())
+}
+
+/// Shows which `filter[status][eq]` lists the account with this email.
+async fn print_status(client: &Client, email: &str) -> Result<()> {
+    for status in [
+        ManagedAccountStatus::Enabled,
+        ManagedAccountStatus::Disabled,
+    ] {
+        let page = client
+            .managed_accounts()
+            .list()
+            .email_eq(email)
+            .status(status)
+            .await?;
+        println!(
+            "  filter[status][eq]={:<8} -> {} match(es)",
+            status.as_str(),
+            page.meta.total_results
+        );
+    }
+    Ok(())
+}
+
+fn emails(accounts: &[telnyx_accounts::ManagedAccountListing]) -> Vec<&str> {
+    accounts.iter().map(|a| a.email.as_str()).collect()
+}
+
+fn section(title: &str) {
+    println!("\n== {title}");
+}
