@@ -85,14 +85,13 @@ fn enum_facts(prefix: &str, schema: &Value, out: &mut BTreeSet<String>) {
     if let Some(values) = schema.get("enum") {
         add(values);
     }
-    for sub in schema
-        .get("anyOf")
-        .and_then(Value::as_sequence)
-        .into_iter()
-        .flatten()
-    {
-        if let Some(values) = sub.get("enum") {
-            add(values);
+    // Open enums (rule 4) keep their values in the first `oneOf` branch.
+    for combinator in ["oneOf", "anyOf"] {
+        let subs = schema.get(combinator).and_then(Value::as_sequence);
+        for sub in subs.into_iter().flatten() {
+            if let Some(values) = sub.get("enum") {
+                add(values);
+            }
         }
     }
 }

@@ -1,0 +1,291 @@
+//! The fragment against Telnyx's official spec: the adapter reproduces the
+//! checked-in fragment exactly, and an independent checker finds every
+//! official operation, query parameter, field and enum value in it.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use serde_yaml::Value;
+
+fn official_path() -> PathBuf {
+    xtask::workspace_root().join("../shared/reference/telnyx-accounts.official.openapi.json")
+}
+
+fn official() -> Value {
+    let path = official_path();
+    assert!(
+        path.exists(),
+        "the official spec is missing at {}: these tests need ../shared beside the repo (CI has it)",
+        path.display()
+    );
+    xtask::read_spec(&path).expect("official spec")
+}
+
+fn fragment_text() -> String {
+    std::fs::read_to_string(xtask::workspace_root().join(xtask::FRAGMENT)).expect("fragment")
+}
+
+#[test]
+fn adapting_the_official_spec_reproduces_the_checked_in_fragment_byte_for_byte() {
+    let (text, changes) = xtask::adapt_text(&official(), Some(&fragment_text())).expect("adapt");
+    assert!(changes.is_empty(), "summary should be empty: {changes:#?}");
+    assert!(
+        text == fragment_text(),
+        "openapi/telnyx-accounts.yaml is not what `cargo xtask regen --from` writes; rerun it"
+    );
+}
+
+#[test]
+fn the_fragment_is_openapi_3_0_3_that_progenitor_accepts() {
+    let text = fragment_text();
+    let spec: openapiv3::OpenAPI = serde_yaml::from_str(&text).expect("3.0 document");
+    assert_eq!(spec.openapi, "3.0.3");
+    let generated = xtask::generate::generate(&text, xtask::FRAGMENT).expect("generate");
+    assert_eq!(generated.files.len(), 2);
+}
+
+// ---------------------------------------------------------------------------
+// The checker: written against the official document's own structure, not
+// the adapter's code, so a rule that drops something shows up here.
+
+fn get<'a>(v: &'a Value, k: &str) -> Option<&'a Value> {
+    v.as_mapping().and_then(|m| m.get(k))
+}
+
+fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
+    match get(v, "$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let mut cur = doc;
+            for part in r.trim_start_matches("#/").split('/') {
+                cur = get(cur, part).unwrap_or_else(|| panic!("unresolvable {r}"));
+            }
+            resolve(doc, cur)
+        }
+        None => v,
+    }
+}
+
+/// Every `(json path, enum value)` and json path of properties under `schema`.
+fn schema_facts(
+    doc: &Value,
+    schema: &Value,
+    prefix: &str,
+    depth: usize,
+    out: &mut BTreeSet<String>,
+) {
+    if depth > 12 {
+        return;
+    }
+    let schema = resolve(doc, schema);
+    for values in [get(schema, "enum")].into_iter().flatten() {
+        for v in values.as_sequence().into_iter().flatten() {
+            out.insert(format!("{prefix} = {}", v.as_str().unwrap_or("?")));
+        }
+    }
+    for combinator in ["oneOf", "anyOf", "allOf"] {
+        for sub in get(schema, combinator)
+            .and_then(Value::as_sequence)
+            .into_iter()
+            .flatten()
+        {
+            // `not` branches are constraints, not values.
+            schema_facts(doc, sub, prefix, depth + 1, out);
+        }
+    }
+    if let Some(props) = get(schema, "properties").and_then(Value::as_mapping) {
+        for (name, sub) in props {
+            let path = format!("{prefix}.{}", name.as_str().unwrap_or("?"));
+            out.insert(path.clone());
+            schema_facts(doc, sub, &path, depth + 1, out);
+        }
+    }
+    if let Some(items) = get(schema, "items") {
+        schema_facts(doc, items, &format!("{prefix}[]"), depth + 1, out);
+    }
+}
+
+/// Query parameters under their wire names, deepObjects expanded.
+fn query_names(doc: &Value, name: &str, schema: &Value, deep: bool, out: &mut BTreeSet<String>) {
+    let schema = resolve(doc, schema);
+    match get(schema, "properties").and_then(Value::as_mapping) {
+        Some(props) if deep => {
+            for (prop, sub) in props {
+                query_names(
+                    doc,
+                    &format!("{name}[{}]", prop.as_str().unwrap_or("?")),
+                    sub,
+                    deep,
+                    out,
+                );
+            }
+        }
+        _ => {
+            out.insert(name.to_owned());
+            let mut facts = BTreeSet::new();
+            schema_facts(doc, schema, name, 0, &mut facts);
+            out.extend(facts);
+        }
+    }
+}
+
+/// Everything a user of the operation sees: its identity, its query
+/// parameters and values, its JSON request and 2xx response fields.
+fn operation_facts(doc: &Value) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let paths = get(doc, "paths")
+        .and_then(Value::as_mapping)
+        .expect("paths");
+    for (path, item) in paths {
+        for (method, op) in item.as_mapping().into_iter().flatten() {
+            let id = get(op, "operationId")
+                .and_then(Value::as_str)
+                .unwrap_or("?");
+            out.insert(format!(
+                "{id}: {} {}",
+                method.as_str().unwrap_or("?"),
+                path.as_str().unwrap_or("?")
+            ));
+            for p in get(op, "parameters")
+                .and_then(Value::as_sequence)
+                .into_iter()
+                .flatten()
+            {
+                let p = resolve(doc, p);
+                if get(p, "in").and_then(Value::as_str) == Some("header") {
+                    continue; // the CSV Accept header: sent by hand (rule 8)
+                }
+                let name = get(p, "name").and_then(Value::as_str).unwrap_or("?");
+                let deep = get(p, "style").and_then(Value::as_str) == Some("deepObject");
+                let mut names = BTreeSet::new();
+                query_names(
+                    doc,
+                    name,
+                    get(p, "schema").unwrap_or(&Value::Null),
+                    deep,
+                    &mut names,
+                );
+                out.extend(names.into_iter().map(|n| format!("{id} param {n}")));
+            }
+            let body = get(op, "requestBody").map(|b| resolve(doc, b));
+            if let Some(schema) = body
+                .and_then(|b| get(b, "content"))
+                .and_then(|c| get(c, "application/json"))
+                .and_then(|m| get(m, "schema"))
+            {
+                let mut facts = BTreeSet::new();
+                schema_facts(doc, schema, "body", 0, &mut facts);
+                out.extend(facts.into_iter().map(|f| format!("{id} {f}")));
+            }
+            for (code, resp) in get(op, "responses")
+                .and_then(Value::as_mapping)
+                .into_iter()
+                .flatten()
+            {
+                let code = code
+                    .as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| format!("{code:?}"));
+                if !code.starts_with('2') {
+                    continue; // error responses: parsed by hand (rule 7)
+                }
+                let resp = resolve(doc, resp);
+                if let Some(schema) = get(resp, "content")
+                    .and_then(|c| get(c, "application/json"))
+                    .and_then(|m| get(m, "schema"))
+                {
+                    let mut facts = BTreeSet::new();
+                    schema_facts(doc, schema, "response", 0, &mut facts);
+                    out.extend(facts.into_iter().map(|f| format!("{id} {code} {f}")));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_fragment_has_every_official_operation_parameter_field_and_enum_value() {
+    let official = official();
+    let fragment: Value = serde_yaml::from_str(&fragment_text()).expect("fragment");
+    let want = operation_facts(&official);
+    let have = operation_facts(&fragment);
+    let missing: Vec<_> = want.difference(&have).collect();
+    assert!(missing.is_empty(), "the fragment lacks: {missing:#?}");
+    // The checker sees something: 12 operations, their parameters and fields.
+    assert_eq!(want.iter().filter(|f| f.contains(": ")).count(), 12);
+    assert!(
+        want.len() > 150,
+        "only {} facts: is the checker blind?",
+        want.len()
+    );
+    // What the fragment adds beyond the official spec, on purpose (rule 3).
+    let extra: Vec<_> = have.difference(&want).collect();
+    assert_eq!(
+        extra,
+        vec![
+            "ListManagedAccounts param sort = -created_at",
+            "ListManagedAccounts param sort = -email"
+        ]
+    );
+}
+
+#[test]
+fn the_checker_notices_a_dropped_field() {
+    let official = official();
+    let mut fragment: Value = serde_yaml::from_str(&fragment_text()).expect("fragment");
+    let props = fragment["components"]["schemas"]["ManagedAccount"]["properties"]
+        .as_mapping_mut()
+        .expect("ManagedAccount properties");
+    props.remove("api_token");
+    let missing: Vec<_> = operation_facts(&official)
+        .difference(&operation_facts(&fragment))
+        .cloned()
+        .collect();
+    assert!(
+        missing
+            .iter()
+            .any(|f| f.ends_with("response.data.api_token")),
+        "{missing:#?}"
+    );
+}
+
+/// The spec changes every few weeks: a new field, query parameter and enum
+/// value must flow into the fragment and the generated code untouched.
+#[test]
+fn additions_to_the_official_spec_flow_into_fragment_and_code() {
+    let mut spec = official();
+    let schemas = &mut spec["components"]["schemas"];
+    schemas["ManagedAccount"]["properties"]
+        .as_mapping_mut()
+        .expect("ManagedAccount properties")
+        .insert(
+            Value::from("billing_group_id"),
+            serde_yaml::from_str("{type: string, description: The billing group.}").expect("yaml"),
+        );
+    schemas["OrganizationUser"]["properties"]["user_status"]["enum"]
+        .as_sequence_mut()
+        .expect("user_status enum")
+        .push(Value::from("suspended"));
+    spec["paths"]["/organizations/users"]["get"]["parameters"]
+        .as_sequence_mut()
+        .expect("users list parameters")
+        .push(
+            serde_yaml::from_str("{name: 'filter[group]', in: query, schema: {type: string}}")
+                .expect("yaml"),
+        );
+
+    let (text, changes) = xtask::adapt_text(&spec, Some(&fragment_text())).expect("adapt");
+    assert_eq!(
+        changes,
+        vec![
+            "+ field ManagedAccount.billing_group_id",
+            "+ field OrganizationUser.user_status value \"suspended\"",
+            "+ parameter ListOrganizationUsers filter[group]",
+        ]
+    );
+    let generated = xtask::generate::generate(&text, xtask::FRAGMENT).expect("generate");
+    let code = &generated.files[1].1;
+    assert!(code.contains("pub billing_group_id: ::std::option::Option<::std::string::String>"));
+    assert!(code.contains("#[serde(rename = \"suspended\")]"));
+    assert!(code.contains("pub fn filter_group<V>(mut self, value: V) -> Self"));
+}

@@ -1,0 +1,247 @@
+//! Each adaptation rule on a small 3.1 input, and each refusal.
+
+use serde_yaml::Value;
+use xtask::adapt::{adapt, OPERATIONS};
+
+/// A minimal 3.1 spec holding all twelve operations (as plain GETs with a
+/// trivial 200), with `extra` merged into the first one's place.
+fn spec_with(first_op: &str, extra_paths: &str, components: &str) -> Value {
+    let mut paths = String::new();
+    for (i, op) in OPERATIONS.iter().enumerate() {
+        if i == 0 {
+            continue;
+        }
+        paths.push_str(&format!(
+            "  /op{i}:\n    get:\n      operationId: {op}\n      responses:\n        '200':\n          description: ok\n"
+        ));
+    }
+    let text = format!(
+        "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths:\n  /first:\n{first_op}\n{paths}{extra_paths}\ncomponents:\n{components}\n"
+    );
+    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("test spec does not parse: {e}\n{text}"))
+}
+
+fn first_op(body: &str) -> String {
+    format!("    get:\n      operationId: {}\n{body}", OPERATIONS[0])
+}
+
+const OK_200: &str = "      responses:\n        '200':\n          description: ok\n";
+
+fn op(doc: &Value) -> &Value {
+    &doc["paths"]["/first"]["get"]
+}
+
+#[test]
+fn null_types_become_nullable_and_timestamps_date_time() {
+    let doc = adapt(&spec_with(
+        &first_op(&format!(
+            "{OK_200}          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/U'\n"
+        )),
+        "",
+        "  schemas:\n    U:\n      type: object\n      properties:\n        last_sign_in_at:\n          type: [string, 'null']\n        created_at:\n          type: string\n        name:\n          type: string\n",
+    ))
+    .expect("adapt");
+    let props = &doc["components"]["schemas"]["U"]["properties"];
+    assert_eq!(props["last_sign_in_at"]["type"], Value::from("string"));
+    assert_eq!(props["last_sign_in_at"]["nullable"], Value::from(true));
+    assert_eq!(props["last_sign_in_at"]["format"], Value::from("date-time"));
+    assert_eq!(props["created_at"]["format"], Value::from("date-time"));
+    assert_eq!(props["name"].get("format"), None);
+    assert_eq!(doc["openapi"], Value::from("3.0.3"));
+}
+
+#[test]
+fn deep_objects_flatten_to_bracketed_wire_names() {
+    let doc = adapt(&spec_with(
+        &first_op(&format!(
+            "      parameters:\n        - $ref: '#/components/parameters/Filter'\n{OK_200}"
+        )),
+        "",
+        "  parameters:\n    Filter:\n      name: filter\n      in: query\n      style: deepObject\n      explode: true\n      description: consolidated\n      schema:\n        type: object\n        properties:\n          email:\n            type: object\n            properties:\n              contains: {type: string, description: at least 3}\n          status:\n            type: object\n            properties:\n              eq: {type: string, enum: [a, b]}\n",
+    ))
+    .expect("adapt");
+    let params = op(&doc)["parameters"].as_sequence().expect("params");
+    let names: Vec<_> = params
+        .iter()
+        .map(|p| p["name"].as_str().unwrap_or("?"))
+        .collect();
+    assert_eq!(names, vec!["filter[email][contains]", "filter[status][eq]"]);
+    assert!(params.iter().all(|p| p["in"] == "query"));
+    assert_eq!(params[0]["description"], Value::from("at least 3"));
+    assert_eq!(
+        params[1]["description"],
+        Value::from("consolidated"),
+        "borrowed from the parameter"
+    );
+    // Query-parameter enums stay closed (rule 4 is for component schemas).
+    assert_eq!(
+        params[1]["schema"]["enum"],
+        serde_yaml::from_str::<Value>("[a, b]").unwrap()
+    );
+}
+
+#[test]
+fn sort_gains_descending_values() {
+    let doc = adapt(&spec_with(
+        &first_op(&format!(
+            "      parameters:\n        - name: sort\n          in: query\n          schema: {{type: string, enum: [created_at, email, name]}}\n{OK_200}"
+        )),
+        "",
+        "  schemas: {}\n",
+    ))
+    .expect("adapt");
+    let values = &op(&doc)["parameters"][0]["schema"]["enum"];
+    assert_eq!(
+        values,
+        &serde_yaml::from_str::<Value>("[created_at, -created_at, email, -email, name, -name]")
+            .unwrap()
+    );
+}
+
+#[test]
+fn component_enums_open_up_and_envelopes_get_names() {
+    let doc = adapt(&spec_with(
+        &first_op(
+            "      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                title: Something Response\n                properties:\n                  data: {type: array, items: {$ref: '#/components/schemas/U'}}\n                  meta: {type: object}\n",
+        ),
+        "",
+        "  schemas:\n    U:\n      type: object\n      properties:\n        status: {type: string, enum: [on, off], default: on, description: d}\n",
+    ))
+    .expect("adapt");
+    let schema_ref = &op(&doc)["responses"]["200"]["content"]["application/json"]["schema"]["$ref"];
+    assert_eq!(schema_ref, &Value::from("#/components/schemas/UPage"));
+    assert!(doc["components"]["schemas"]["UPage"].get("title").is_none());
+    let status = &doc["components"]["schemas"]["U"]["properties"]["status"];
+    let one_of = status["oneOf"].as_sequence().expect("oneOf");
+    assert_eq!(
+        one_of[0]["enum"],
+        serde_yaml::from_str::<Value>("[on, off]").unwrap()
+    );
+    assert_eq!(one_of[0]["default"], Value::from("on"));
+    assert_eq!(one_of[1]["not"]["enum"], one_of[0]["enum"]);
+    assert_eq!(status["description"], Value::from("d"));
+    assert!(status.get("type").is_none() && status.get("enum").is_none());
+}
+
+#[test]
+fn error_responses_csv_and_body_defaults_are_adapted() {
+    let doc = adapt(&spec_with(
+        &first_op(
+            "      parameters:\n        - name: Accept\n          in: header\n          schema: {type: string, enum: [application/json, text/csv]}\n      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              properties:\n                again: {type: boolean, default: false}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/U'}\n            text/csv:\n              schema: {type: string}\n        '401':\n          description: no body\n        '422':\n          $ref: '#/components/responses/Bad'\n",
+        ),
+        "",
+        "  schemas:\n    U: {type: object}\n    Err: {type: object, properties: {code: {type: string}}}\n  responses:\n    Bad:\n      description: bad\n      content:\n        application/json:\n          schema: {$ref: '#/components/schemas/Err'}\n",
+    ))
+    .expect("adapt");
+    let o = op(&doc);
+    assert_eq!(
+        o["parameters"].as_sequence().map(Vec::len),
+        Some(0),
+        "Accept dropped"
+    );
+    let responses = o["responses"].as_mapping().expect("responses");
+    assert_eq!(responses.len(), 1, "only the 2xx stays");
+    assert!(o["responses"]["200"]["content"].get("text/csv").is_none());
+    assert!(
+        doc["components"]["schemas"].get("Err").is_some(),
+        "error schema kept for reference"
+    );
+    let body_ref = o["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str();
+    let name = body_ref
+        .and_then(|r| r.rsplit('/').next())
+        .expect("hoisted body");
+    assert_eq!(name, format!("{}Request", OPERATIONS[0]));
+    let again = &doc["components"]["schemas"][name]["properties"]["again"];
+    assert!(again.get("default").is_none());
+    assert_eq!(again["x-default"], Value::from(false));
+}
+
+fn refusal(spec: Value) -> String {
+    adapt(&spec).expect_err("must refuse").to_string()
+}
+
+#[test]
+fn a_removed_operation_is_refused_by_name() {
+    let mut spec = spec_with(&first_op(OK_200), "", "  schemas: {}\n");
+    spec["paths"]
+        .as_mapping_mut()
+        .expect("paths")
+        .remove("/op3");
+    let msg = refusal(spec);
+    assert!(
+        msg.contains(OPERATIONS[3]) && msg.contains("removed or renamed"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_missing_operation_id_is_refused() {
+    let extra = "    post:\n      responses:\n        '200':\n          description: ok\n";
+    let msg = refusal(spec_with(
+        &format!("{}{extra}", first_op(OK_200)),
+        "",
+        "  schemas: {}\n",
+    ));
+    assert!(
+        msg.contains("POST /first") && msg.contains("no operationId"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn an_unknown_deep_object_shape_is_refused_naming_operation_and_construct() {
+    let msg = refusal(spec_with(
+        &first_op(&format!(
+            "      parameters:\n        - name: filter\n          in: query\n          style: deepObject\n          schema:\n            type: object\n            properties:\n              tags: {{type: array, items: {{type: string}}}}\n{OK_200}"
+        )),
+        "",
+        "  schemas: {}\n",
+    ));
+    assert!(
+        msg.contains(OPERATIONS[0]) && msg.contains("filter[tags]") && msg.contains("array"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn unknown_2020_12_constructs_and_external_refs_are_refused() {
+    let msg = refusal(spec_with(
+        &first_op(&format!(
+            "{OK_200}          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/U'\n"
+        )),
+        "",
+        "  schemas:\n    U:\n      type: object\n      properties:\n        kind: {const: x}\n",
+    ));
+    assert!(msg.contains("schema U") && msg.contains("const"), "{msg}");
+    let msg = refusal(spec_with(
+        &first_op(&format!(
+            "{OK_200}          content:\n            application/json:\n              schema:\n                $ref: 'other.yaml#/U'\n"
+        )),
+        "",
+        "  schemas: {}\n",
+    ));
+    assert!(msg.contains("external"), "{msg}");
+    let msg = refusal(spec_with(
+        &first_op(&format!(
+            "{OK_200}          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/U'\n"
+        )),
+        "",
+        "  schemas:\n    U:\n      type: object\n      properties:\n        v: {type: [string, integer]}\n",
+    ));
+    assert!(msg.contains("nullable"), "{msg}");
+}
+
+#[test]
+fn the_summary_names_what_changed() {
+    let before = adapt(&spec_with(&first_op(OK_200), "", "  schemas: {}\n")).expect("adapt");
+    let after = adapt(&spec_with(
+        &first_op(&format!(
+            "      parameters:\n        - name: fresh\n          in: query\n          schema: {{type: string}}\n{OK_200}"
+        )),
+        "",
+        "  schemas: {}\n",
+    ))
+    .expect("adapt");
+    let lines = xtask::summary::summarize(Some(&before), &after);
+    assert_eq!(lines, vec![format!("+ parameter {} fresh", OPERATIONS[0])]);
+}
