@@ -99,8 +99,7 @@ pub(crate) fn scrub(text: &str, known: &[&str]) -> String {
             let rest = &out[after_key..];
             let trimmed = rest.trim_start_matches([' ', '\t', '\n', '\r', ':']);
             let value_start = after_key + (rest.len() - trimmed.len());
-            if trimmed.starts_with('"') {
-                let body = &trimmed[1..];
+            if let Some(body) = trimmed.strip_prefix('"') {
                 let mut end = None;
                 let mut escaped = false;
                 for (i, c) in body.char_indices() {

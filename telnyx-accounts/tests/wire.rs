@@ -241,10 +241,11 @@ async fn retrieve_update_disable_enable_and_channel_limit() {
     assert_eq!(account.managed_account_allow_custom_pricing, Some(true));
 
     mock.clear_requests();
+    let by_ref: &uuid::Uuid = &id; // ids also come as &Uuid
     client
         .managed_accounts()
         .actions()
-        .disable(&id)
+        .disable(by_ref)
         .await
         .expect("disable");
     let r = only_request(&mock);
