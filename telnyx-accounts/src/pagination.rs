@@ -28,6 +28,7 @@ use std::pin::Pin;
 
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde::Serialize;
+use tracing::Instrument;
 
 use crate::error::{Error, Result};
 
@@ -141,6 +142,9 @@ impl<R: PagedRequest> Walk<R> {
         while self.in_flight.len() < self.prefetch && self.next_to_request <= total {
             let number = self.next_to_request;
             let fut = self.request.fetch_page(number);
+            // The fetch runs in its own task, so it progresses while the
+            // consumer works; it reports under the consumer's span.
+            let fut = fut.instrument(tracing::Span::current());
             self.in_flight.push_back(Prefetched {
                 number,
                 handle: tokio::spawn(fut),

@@ -254,7 +254,7 @@ impl ListUsers {
             }
         };
         let include_groups = p.include_groups.unwrap_or(false);
-        let rv = execute(&self.client, &LIST, &self.opts, |gen| {
+        let mut rv = execute(&self.client, &LIST, &self.opts, |gen| {
             let p = p.clone();
             async move {
                 let mut b = gen.list_organization_users();
@@ -277,25 +277,22 @@ impl ListUsers {
             }
         })
         .await?;
-        let status_code = rv.status().as_u16();
-        let headers = rv.headers().clone();
-        let page = rv.into_inner();
-        let meta = page
+        let meta = rv
             .meta
+            .take()
             .map(|m| {
                 PageMeta::from_parts(m.page_number, m.page_size, m.total_pages, m.total_results)
             })
             .unwrap_or_default();
-        let users: Option<Vec<OrganizationUser>> = page
-            .data
+        let users: Option<Vec<OrganizationUser>> = std::mem::take(&mut rv.data)
             .into_iter()
             .map(|u| OrganizationUser::from_gen(u, include_groups))
             .collect();
         match users {
             Some(users) => Ok(Page::new(users, meta)),
             None => Err(decode_error(
-                status_code,
-                Some(&headers),
+                rv.status().as_u16(),
+                Some(rv.headers()),
                 b"",
                 "a user in `data` has no `id`",
                 &self.client,
