@@ -1,0 +1,103 @@
+//! One `telnyx.request` span per call, carrying what an operator needs and
+//! nothing private.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use telnyx_accounts::Client;
+use telnyx_accounts_mock::{Fault, FaultRule, MockServer};
+use tracing_subscriber::fmt::format::FmtSpan;
+
+#[derive(Clone, Default)]
+struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Buffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut b) = self.0.lock() {
+            b.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Buffer {
+    fn text(&self) -> String {
+        self.0
+            .lock()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn each_request_has_a_span_with_operation_path_attempt_status_and_request_id() {
+    let buffer = Buffer::default();
+    let writer = buffer.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let mock = MockServer::builder()
+        .api_key("KEY_TRACE_0123456789")
+        .start()
+        .await;
+    let client = Client::builder()
+        .api_key(mock.api_key())
+        .base_url(mock.base_url())
+        .build()
+        .expect("client");
+    mock.inject(
+        FaultRule::new(Fault::Status(503))
+            .operation("ListManagedAccounts")
+            .times(1)
+            .header("retry-after-ms", "1"),
+    );
+    client
+        .managed_accounts()
+        .list()
+        .email_eq("private.person@example.com")
+        .await
+        .expect("list after one retry");
+    let id = mock
+        .requests()
+        .last()
+        .map(|r| r.request_id.clone())
+        .unwrap_or_default();
+
+    let out = buffer.text();
+    let close = out
+        .lines()
+        .find(|l| l.contains("telnyx.request") && l.contains("close"))
+        .unwrap_or_else(|| panic!("no span close line in:\n{out}"));
+    for field in [
+        "operation=\"ListManagedAccounts\"",
+        "method=\"GET\"",
+        "path=\"/managed_accounts\"",
+        "attempt=2",
+        "status=200",
+        "elapsed_ms=",
+    ] {
+        assert!(close.contains(field), "{field} missing from {close}");
+    }
+    assert!(
+        close.contains(&format!("request_id=\"{id}\""))
+            || close.contains(&format!("request_id={id}")),
+        "{close}"
+    );
+    assert!(out.contains("retrying"), "the retry is logged:\n{out}");
+    assert!(
+        !out.contains("KEY_TRACE_0123456789"),
+        "the key leaked:\n{out}"
+    );
+    assert!(
+        !out.contains("private.person"),
+        "a query value leaked:\n{out}"
+    );
+}
