@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use clap::Parser;
+use futures_util::FutureExt;
 use telnyx_accounts_mock::{
     MockServer, DEFAULT_ACCOUNTS, DEFAULT_API_KEY, DEFAULT_CHANNEL_POOL, DEFAULT_SEED,
     DEFAULT_USERS,
@@ -11,7 +12,7 @@ use telnyx_accounts_mock::{
 /// A stateful fake of Telnyx's account-management API (managed accounts and
 /// organization users) on 127.0.0.1. Prints the base URL once it listens.
 #[derive(Parser, Debug)]
-#[command(name = "telnyx-accounts-mock", version, about)]
+#[command(name = "telnyx-accounts-mock", version)]
 struct Args {
     /// Port to listen on (127.0.0.1 only); 0 picks an ephemeral port.
     #[arg(long, default_value_t = 4010)]
@@ -55,11 +56,21 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    // Register the Ctrl-C handler before announcing the URL, so a signal
+    // sent right after the URL appears is not missed.
+    let mut ctrl_c = Box::pin(tokio::signal::ctrl_c());
+    if let Some(result) = (&mut ctrl_c).now_or_never() {
+        if let Err(e) = result {
+            eprintln!("telnyx-accounts-mock: cannot wait for Ctrl-C: {e}");
+        }
+        server.shutdown().await;
+        return std::process::ExitCode::SUCCESS;
+    }
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{}", server.base_url());
     let _ = out.flush();
     drop(out);
-    if let Err(e) = tokio::signal::ctrl_c().await {
+    if let Err(e) = ctrl_c.await {
         eprintln!("telnyx-accounts-mock: cannot wait for Ctrl-C: {e}");
     }
     server.shutdown().await;

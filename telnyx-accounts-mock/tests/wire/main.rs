@@ -5,4 +5,5 @@ mod common;
 mod errors;
 mod faults;
 mod log;
+mod program;
 mod users;
