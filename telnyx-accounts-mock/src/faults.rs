@@ -63,7 +63,7 @@ pub enum Fault {
     /// Any status with exactly this body and content type (unknown fields,
     /// unknown enum values, nulls, huge bodies, lying pagination meta, ...).
     Raw {
-        /// The status code.
+        /// The status code (an invalid one is sent as 500).
         status: u16,
         /// The `content-type` header value.
         content_type: String,

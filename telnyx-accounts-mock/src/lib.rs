@@ -40,6 +40,9 @@
 //!   (malformed JSON, wrong types, missing or invalid fields) are 422 with
 //!   `source.pointer` (`/business_name`, `/channel_limit`). A known path with
 //!   another method is a 404.
+//! * **Filters**: `contains` filters are case-insensitive substrings (at
+//!   least three characters); `eq` filters are exact, case-sensitive matches.
+//!   When a query key repeats, the last value wins; unknown keys are ignored.
 //! * **Channels**: a pool of [`DEFAULT_CHANNEL_POOL`] channels; a
 //!   `channel_limit` that would take the total over the pool is a 422. New
 //!   accounts start with 0 channels and zero balances.
@@ -70,7 +73,7 @@ pub use faults::{Fault, FaultRule, RetryHint};
 pub use log::RecordedRequest;
 pub use server::{
     MockServer, MockServerBuilder, DEFAULT_ACCOUNTS, DEFAULT_API_KEY, DEFAULT_CHANNEL_POOL,
-    DEFAULT_SEED, DEFAULT_USERS,
+    DEFAULT_LOG_CAPACITY, DEFAULT_SEED, DEFAULT_USERS,
 };
 pub use state::{AccountStatus, MockAccount, MockGroup, MockUser, UserStatus};
 

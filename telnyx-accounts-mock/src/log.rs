@@ -1,5 +1,6 @@
 //! The request log: every request the mock received, for tests to assert on.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::time::SystemTime;
 
@@ -93,37 +94,68 @@ impl fmt::Debug for RecordedRequest {
     }
 }
 
-#[derive(Default)]
+struct Entries {
+    /// The retained requests, oldest first (at most `capacity`).
+    kept: VecDeque<RecordedRequest>,
+    /// Requests received since the start or the last clear, kept or not.
+    received: usize,
+}
+
+/// A bounded log: the newest `capacity` requests are kept, so a long-running
+/// mock under a benchmark does not grow without limit.
 pub(crate) struct RequestLog {
-    entries: Mutex<Vec<RecordedRequest>>,
+    entries: Mutex<Entries>,
+    capacity: usize,
     notify: Notify,
 }
 
 impl RequestLog {
+    pub(crate) fn new(capacity: usize) -> Self {
+        RequestLog {
+            entries: Mutex::new(Entries {
+                kept: VecDeque::new(),
+                received: 0,
+            }),
+            capacity,
+            notify: Notify::new(),
+        }
+    }
+
     pub(crate) fn record(&self, req: RecordedRequest) {
-        self.entries.lock().push(req);
+        {
+            let mut e = self.entries.lock();
+            e.received += 1;
+            if self.capacity > 0 {
+                if e.kept.len() >= self.capacity {
+                    e.kept.pop_front();
+                }
+                e.kept.push_back(req);
+            }
+        }
         self.notify.notify_waiters();
     }
 
     pub(crate) fn snapshot(&self) -> Vec<RecordedRequest> {
-        self.entries.lock().clone()
+        self.entries.lock().kept.iter().cloned().collect()
     }
 
     pub(crate) fn clear(&self) {
-        self.entries.lock().clear();
+        let mut e = self.entries.lock();
+        e.kept.clear();
+        e.received = 0;
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.entries.lock().len()
+    pub(crate) fn received(&self) -> usize {
+        self.entries.lock().received
     }
 
-    /// Resolves once the log holds at least `n` requests.
+    /// Resolves once at least `n` requests were received since the last clear.
     pub(crate) async fn wait_for(&self, n: usize) {
         loop {
             let notified = self.notify.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
-            if self.len() >= n {
+            if self.received() >= n {
                 return;
             }
             notified.await;

@@ -5,8 +5,8 @@ use std::io::Write;
 use clap::Parser;
 use futures_util::FutureExt;
 use telnyx_accounts_mock::{
-    MockServer, DEFAULT_ACCOUNTS, DEFAULT_API_KEY, DEFAULT_CHANNEL_POOL, DEFAULT_SEED,
-    DEFAULT_USERS,
+    MockServer, DEFAULT_ACCOUNTS, DEFAULT_API_KEY, DEFAULT_CHANNEL_POOL, DEFAULT_LOG_CAPACITY,
+    DEFAULT_SEED, DEFAULT_USERS,
 };
 
 /// A stateful fake of Telnyx's account-management API (managed accounts and
@@ -32,6 +32,9 @@ struct Args {
     /// Allocatable global outbound channel pool.
     #[arg(long, default_value_t = DEFAULT_CHANNEL_POOL)]
     channel_pool: u64,
+    /// Requests kept in the in-memory request log (oldest dropped); 0 keeps none.
+    #[arg(long, default_value_t = DEFAULT_LOG_CAPACITY)]
+    log_capacity: usize,
 }
 
 #[tokio::main]
@@ -44,6 +47,7 @@ async fn main() -> std::process::ExitCode {
         .users(args.users)
         .seed(args.seed)
         .channel_pool(args.channel_pool)
+        .log_capacity(args.log_capacity)
         .try_start()
         .await;
     let server = match started {

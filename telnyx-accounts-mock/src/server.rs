@@ -41,6 +41,8 @@ pub const DEFAULT_USERS: usize = 20;
 pub const DEFAULT_SEED: u64 = 20_240_301;
 /// The allocatable global outbound channel pool (`allocatable_global_outbound_channels`).
 pub const DEFAULT_CHANNEL_POOL: u64 = 500;
+/// Requests kept in the request log by default (older ones are dropped).
+pub const DEFAULT_LOG_CAPACITY: usize = 10_000;
 /// Largest request body the mock reads (larger ones get a 413).
 const MAX_BODY: usize = 32 * 1024 * 1024;
 
@@ -57,6 +59,7 @@ pub struct MockServerBuilder {
     seed: u64,
     port: u16,
     channel_pool: u64,
+    log_capacity: usize,
 }
 
 impl Default for MockServerBuilder {
@@ -68,6 +71,7 @@ impl Default for MockServerBuilder {
             seed: DEFAULT_SEED,
             port: 0,
             channel_pool: DEFAULT_CHANNEL_POOL,
+            log_capacity: DEFAULT_LOG_CAPACITY,
         }
     }
 }
@@ -113,6 +117,14 @@ impl MockServerBuilder {
         self
     }
 
+    /// How many requests the log keeps (default [`DEFAULT_LOG_CAPACITY`]);
+    /// the oldest are dropped past that, and 0 keeps none.
+    /// [`MockServer::wait_for_requests`] counts every request regardless.
+    pub fn log_capacity(mut self, n: usize) -> Self {
+        self.log_capacity = n;
+        self
+    }
+
     /// Seeds the data, binds `127.0.0.1:port` and starts serving.
     ///
     /// # Panics
@@ -139,7 +151,7 @@ impl MockServerBuilder {
             api_key: self.api_key,
             store: parking_lot::RwLock::new(store),
             faults: FaultSet::default(),
-            log: RequestLog::default(),
+            log: RequestLog::new(self.log_capacity),
         });
         let router = Router::new()
             .fallback(handle)
@@ -262,8 +274,9 @@ impl MockServer {
         self.shared.faults.pending()
     }
 
-    /// Every request received since the start (or the last [`MockServer::clear_requests`]),
-    /// in arrival order, including rejected and faulted ones.
+    /// The requests received since the start (or the last
+    /// [`MockServer::clear_requests`]), in arrival order, including rejected
+    /// and faulted ones; at most the builder's `log_capacity` newest.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.shared.log.snapshot()
     }
@@ -273,7 +286,8 @@ impl MockServer {
         self.shared.log.clear();
     }
 
-    /// Resolves once the log holds at least `n` requests (no polling).
+    /// Resolves once at least `n` requests have been received since the
+    /// start or the last [`MockServer::clear_requests`] (no polling).
     pub async fn wait_for_requests(&self, n: usize) {
         self.shared.log.wait_for(n).await;
     }

@@ -113,3 +113,21 @@ async fn seeded_data_is_deterministic_and_shutdown_stops_serving() {
         .await
         .is_err());
 }
+
+#[tokio::test]
+async fn bounded_log_keeps_the_newest_but_counts_all() {
+    let mock = MockServer::builder().log_capacity(2).start().await;
+    for n in 1..=3 {
+        req(
+            &mock,
+            Method::GET,
+            &format!("/managed_accounts?page[number]={n}"),
+        )
+        .send()
+        .await
+        .expect("send");
+    }
+    mock.wait_for_requests(3).await;
+    let kept: Vec<_> = mock.requests().iter().map(|r| r.query.clone()).collect();
+    assert_eq!(kept, vec!["page[number]=2", "page[number]=3"]);
+}
