@@ -121,16 +121,18 @@ async fn tour(client: &Client) -> Result<()> {
     section("Retrieve and update");
     let account = accounts.retrieve(created.id).await?;
     println!(
-        "retrieved {} ({}), custom pricing: {:?}",
-        account.id, account.email, account.managed_account_allow_custom_pricing
+        "retrieved {} ({}), custom pricing: {}",
+        account.id,
+        account.email,
+        show(account.managed_account_allow_custom_pricing)
     );
     let account = accounts
         .update(account.id)
         .managed_account_allow_custom_pricing(true)
         .await?;
     println!(
-        "updated: custom pricing is now {:?}",
-        account.managed_account_allow_custom_pricing
+        "updated: custom pricing is now {}",
+        show(account.managed_account_allow_custom_pricing)
     );
 
     section("Disable, then enable");
@@ -146,19 +148,24 @@ async fn tour(client: &Client) -> Result<()> {
     section("Global outbound channels");
     let pool = accounts.allocatable_global_outbound_channels().await?;
     println!(
-        "allocatable: {:?}, allocated so far: {:?}",
-        pool.allocatable_global_outbound_channels, pool.total_global_channels_allocated
+        "allocatable: {}, allocated so far: {}",
+        show(pool.allocatable_global_outbound_channels),
+        show(pool.total_global_channels_allocated)
     );
     let limit = accounts
         .update_global_channel_limit(account.id)
         .channel_limit(7)
         .await?;
     println!(
-        "{:?} now has a limit of {:?} channels",
-        limit.email, limit.channel_limit
+        "{} now has a limit of {} channels",
+        show(limit.email),
+        show(limit.channel_limit)
     );
     let pool = accounts.allocatable_global_outbound_channels().await?;
-    println!("allocated now: {:?}", pool.total_global_channels_allocated);
+    println!(
+        "allocated now: {}",
+        show(pool.total_global_channels_allocated)
+    );
 
     let users = client.organizations().users();
 
@@ -185,7 +192,18 @@ async fn tour(client: &Client) -> Result<()> {
         .retrieve(&page.data[1].id)
         .include_groups(true)
         .await?;
-    println!("{user:?}");
+    let groups: Vec<&str> = user
+        .groups
+        .iter()
+        .flatten()
+        .map(|g| g.name.as_str())
+        .collect();
+    println!("{} <{}>", user.id, show(user.email.as_deref()));
+    println!("  status:       {}", show(user.user_status.as_ref()));
+    println!("  role:         {}", show(user.record_type.as_ref()));
+    println!("  created:      {}", show(user.created_at));
+    println!("  last sign-in: {}", show(user.last_sign_in_at));
+    println!("  groups:       {}", groups.join(", "));
 
     section("Groups report (JSON, CSV, parsed CSV rows)");
     let report = users.groups_report().await?;
@@ -202,7 +220,7 @@ async fn tour(client: &Client) -> Result<()> {
     section("Remove a user");
     let removed = users.actions().remove(&user.id).await?;
     let left = users.list().await?.meta.total_results;
-    println!("removed {:?}; {left} users left", removed.email);
+    println!("removed {}; {left} users left", show(removed.email));
 
     section("Errors are values you can match on");
     match accounts
@@ -253,7 +271,8 @@ async fn read_only(client: &Client) -> Result<()> {
         page.data.len()
     );
     for user in &page.data {
-        println!("  {:?} {:?}", user.email, user.user_status);
+        let status = show(user.user_status.as_ref());
+        println!("  {:<40} {status}", show(user.email.as_deref()));
     }
     let report = users.groups_report().await?;
     let rows = users.groups_report_rows().await?;
@@ -288,6 +307,11 @@ async fn print_status(client: &Client, email: &str) -> Result<()> {
 
 fn emails(accounts: &[telnyx_accounts::ManagedAccountListing]) -> Vec<&str> {
     accounts.iter().map(|a| a.email.as_str()).collect()
+}
+
+/// An optional value for people: the value itself, or `-`.
+fn show<T: std::fmt::Display>(value: Option<T>) -> String {
+    value.map_or_else(|| "-".to_owned(), |v| v.to_string())
 }
 
 fn section(title: &str) {
