@@ -14,8 +14,9 @@ in the current directory.) It uses the SDK as a new user would
 paging over several pages, every filter, every sort (`-email` too), create,
 retrieve, update, disable, enable, channel limit, allocatable channels, the
 users list / retrieve / remove, and the groups report as JSON and as CSV
-(`accept="text/csv"`). It creates one account and removes one user, so run it
-on a freshly started mock. Exit status 0: every check passed.
+(`accept="text/csv"`), the error classes, and that every field the SDK's
+models declare is present. Each run creates one account and removes one user.
+Exit status 0: every check passed.
 
 Options:
   --wire        also print every request the SDK sent (method, path, decoded
@@ -37,6 +38,7 @@ import io
 import json
 import sys
 import urllib.parse
+import uuid
 
 import httpx
 import telnyx
@@ -165,14 +167,15 @@ def full_check(client: telnyx.Telnyx) -> None:
     check(default == [a.id for a in ma.list(sort="-created_at", page_size=50).data], "default order is -created_at")  # type: ignore[arg-type]
 
     print("managed accounts: create, retrieve, update, disable, enable, channels")
+    email = f"python.sdk.{uuid.uuid4().hex[:8]}@check.example.com"  # unique, so the script can be rerun
     created = ma.create(
         business_name="Python SDK Check Inc",
-        email="python.sdk@check.example.com",
+        email=email,
         password="correct horse battery staple",
         managed_account_allow_custom_pricing=False,
         rollup_billing=False,
     ).data
-    check(created.email == "python.sdk@check.example.com" and created.organization_name == "Python SDK Check Inc", f"create -> {created.id}")
+    check(created.email == email and created.organization_name == "Python SDK Check Inc", f"create -> {created.id}")
     check(bool(created.api_key) and created.balance is not None, "create returns api_key and balance")
     got = ma.retrieve(created.id).data
     check(got.id == created.id and got.api_key == created.api_key, "retrieve")
