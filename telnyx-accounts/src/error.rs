@@ -270,7 +270,9 @@ impl fmt::Display for ApiError {
                     write!(f, " (code {code})")?;
                 }
                 if let Some(src) = &e.source {
-                    if let Some(p) = src.parameter.as_deref().or(src.pointer.as_deref()) {
+                    // Telnyx points 404s at the document root, `/`: no help to anyone.
+                    let at = src.parameter.as_deref().or(src.pointer.as_deref());
+                    if let Some(p) = at.filter(|p| *p != "/" && !p.is_empty()) {
                         write!(f, " at `{p}`")?;
                     }
                 }
@@ -432,7 +434,7 @@ mod tests {
         let e = ApiError {
             status: 404,
             errors: parse_error_body(
-                br#"{"errors":[{"code":"10005","title":"Resource not found","detail":"The requested resource or URL could not be found."}]}"#,
+                br#"{"errors":[{"code":"10005","title":"Resource not found","detail":"The requested resource or URL could not be found.","source":{"pointer":"/"}}]}"#,
             ),
             request_id: Some("req-1".into()),
             retry_after: None,

@@ -71,15 +71,15 @@ pub fn regen(root: &Path, opts: &Options) -> Result<Vec<String>, String> {
         let official = read_spec(from)?;
         let (text, changes) = adapt_text(&official, current.as_deref())?;
         if changes.is_empty() {
-            out.push(format!(
-                "{FRAGMENT}: no operation, parameter, field or enum value changed"
-            ));
+            println!("{FRAGMENT}: no operation, parameter, field or enum value changed");
         } else {
-            out.push(format!(
+            println!(
                 "{FRAGMENT}: {} change(s) against the checked-in fragment:",
                 changes.len()
-            ));
-            out.extend(changes.into_iter().map(|c| format!("  {c}")));
+            );
+            for c in changes {
+                println!("  {c}");
+            }
         }
         if current.as_deref() != Some(text.as_str()) {
             if opts.check {
