@@ -76,6 +76,9 @@
 mod client;
 mod config;
 pub mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod id;
 pub mod models;
 pub mod pagination;

@@ -18,6 +18,8 @@ pub use organizations::{
     GetGroupsReport, GetGroupsReportCsv, GetGroupsReportRows, ListUsers, Organizations, RemoveUser,
     RetrieveUser, UserActions, Users,
 };
+#[cfg(feature = "fuzzing")]
+pub(crate) use organizations::parse_report_csv;
 
 use progenitor_client::ResponseValue;
 

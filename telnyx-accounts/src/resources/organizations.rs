@@ -442,7 +442,9 @@ impl GetGroupsReportRows {
 
 into_future!(GetGroupsReportRows => Vec<GroupsReportRow>);
 
-fn parse_report_csv(text: &str) -> std::result::Result<Vec<GroupsReportRow>, csv::Error> {
+pub(crate) fn parse_report_csv(
+    text: &str,
+) -> std::result::Result<Vec<GroupsReportRow>, csv::Error> {
     csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes())
