@@ -1,0 +1,7 @@
+//! `{"data": ManagedAccount}` (create, retrieve, update, disable, enable).
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|body: &[u8]| {
+    let _ = telnyx_accounts::fuzzing::decode_managed_account(body);
+});
