@@ -67,7 +67,7 @@ fn esc(token: &str) -> String {
         .replace('}', "%7D")
 }
 
-/// The value at a `#/...` reference, and the reference itself.
+/// The value at a `#/...` reference.
 fn at(pointer: &str) -> &'static Value {
     let raw = pointer.trim_start_matches('#');
     let raw = raw.replace("%7B", "{").replace("%7D", "}");
