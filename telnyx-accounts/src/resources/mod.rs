@@ -14,12 +14,12 @@ pub use managed_accounts::{
     ListManagedAccounts, ManagedAccountActions, ManagedAccounts, RetrieveManagedAccount,
     UpdateGlobalChannelLimit, UpdateManagedAccount,
 };
+#[cfg(feature = "fuzzing")]
+pub(crate) use organizations::parse_report_csv;
 pub use organizations::{
     GetGroupsReport, GetGroupsReportCsv, GetGroupsReportRows, ListUsers, Organizations, RemoveUser,
     RetrieveUser, UserActions, Users,
 };
-#[cfg(feature = "fuzzing")]
-pub(crate) use organizations::parse_report_csv;
 
 use progenitor_client::ResponseValue;
 
