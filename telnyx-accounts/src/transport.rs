@@ -335,20 +335,35 @@ fn into_error(failure: Failure, attempts: u32, timeout: Duration, client: &Clien
             headers,
             body,
             error,
-        } => decode_error(status, headers.as_ref(), &body, &error.to_string(), client),
+        } => decode_error(
+            status,
+            headers.as_ref(),
+            Some(&body),
+            &error.to_string(),
+            client,
+        ),
         Failure::Invalid(reason) => Error::invalid("request", reason),
     }
 }
 
-/// A decode error with a short, secret-free snippet of the body.
+/// A decode error with a short, secret-free snippet of the body; `None`
+/// when the body parsed as JSON and was not kept (a missing `data`).
 pub(crate) fn decode_error(
     status: u16,
     headers: Option<&HeaderMap>,
-    body: &[u8],
+    body: Option<&[u8]>,
     message: &str,
     client: &Client,
 ) -> Error {
     let key = client.inner.api_key.expose_secret();
+    let Some(body) = body else {
+        return Error::Decode(DecodeError {
+            status,
+            message: message.to_owned(),
+            snippet: "(valid JSON, not kept)".to_owned(),
+            request_id: headers.and_then(request_id).map(str::to_owned),
+        });
+    };
     let text = String::from_utf8_lossy(body);
     let scrubbed = crate::secret::scrub(&text, &[key]);
     let mut snippet: String = scrubbed.chars().take(SNIPPET_LEN).collect();

@@ -82,7 +82,7 @@ where
         None => Err(decode_error(
             rv.status().as_u16(),
             Some(rv.headers()),
-            b"",
+            None,
             "the response has no `data` object",
             client,
         )),

@@ -293,7 +293,7 @@ impl ListUsers {
             None => Err(decode_error(
                 rv.status().as_u16(),
                 Some(rv.headers()),
-                b"",
+                None,
                 "a user in `data` has no `id`",
                 &self.client,
             )),
@@ -436,7 +436,7 @@ impl GetGroupsReportRows {
         let client = self.csv.client.clone();
         let text = self.csv.send().await?;
         parse_report_csv(&text)
-            .map_err(|e| decode_error(200, None, text.as_bytes(), &e.to_string(), &client))
+            .map_err(|e| decode_error(200, None, Some(text.as_bytes()), &e.to_string(), &client))
     }
 }
 
