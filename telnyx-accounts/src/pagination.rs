@@ -248,3 +248,70 @@ pub(crate) fn items<R: PagedRequest>(
         .try_flatten()
         .boxed()
 }
+
+/// The paging half of a list builder (which has `params.page_number`,
+/// `params.page_size` and `prefetch` fields and an `async fn send`):
+/// page options, the streams, `PagedRequest` and `IntoFuture`.
+macro_rules! paged_request {
+    ($builder:ident => $item:ty, $noun:literal, default page size $default:literal) => {
+        impl $builder {
+            /// The page to fetch, from 1: `page[number]`. Streams start here.
+            pub fn page_number(mut self, number: u32) -> Self {
+                self.params.page_number = Some(number);
+                self
+            }
+
+            #[doc = concat!("Items per page, 1 to 250 (Telnyx's default: ", $default, "): `page[size]`.")]
+            pub fn page_size(mut self, size: u32) -> Self {
+                self.params.page_size = Some(size);
+                self
+            }
+
+            /// How many pages streams fetch ahead of the consumer (default 1;
+            /// 0 fetches each page only when the previous one is used up).
+            pub fn prefetch(mut self, pages: usize) -> Self {
+                self.prefetch = pages;
+                self
+            }
+
+            #[doc = concat!("Every ", $noun, " of every page, from [`page_number`](Self::page_number)")]
+            /// (default 1) to the last, with this request's filters.
+            pub fn into_stream(self) -> ::futures::stream::BoxStream<'static, $crate::Result<$item>> {
+                let prefetch = self.prefetch;
+                $crate::pagination::items(self, prefetch)
+            }
+
+            /// Every page, whole.
+            pub fn pages(
+                self,
+            ) -> ::futures::stream::BoxStream<'static, $crate::Result<$crate::Page<$item>>> {
+                let prefetch = self.prefetch;
+                $crate::pagination::pages(self, prefetch)
+            }
+
+            #[doc = concat!("Every ", $noun, " of every page, collected. Prefer")]
+            /// [`into_stream`](Self::into_stream) for large organizations.
+            pub async fn collect_all(self) -> $crate::Result<Vec<$item>> {
+                ::futures::TryStreamExt::try_collect(self.into_stream()).await
+            }
+        }
+
+        impl $crate::pagination::PagedRequest for $builder {
+            type Item = $item;
+
+            fn first_page(&self) -> u64 {
+                u64::from(self.params.page_number.unwrap_or(1))
+            }
+
+            fn fetch_page(&self, number: u64) -> $crate::pagination::PageFuture<$item> {
+                let mut request = self.clone();
+                request.params.page_number = Some(u32::try_from(number).unwrap_or(u32::MAX));
+                Box::pin(request.send())
+            }
+        }
+
+        $crate::request::into_future!($builder => $crate::Page<$item>);
+    };
+}
+
+pub(crate) use paged_request;

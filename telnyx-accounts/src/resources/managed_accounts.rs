@@ -1,7 +1,5 @@
 //! `client.managed_accounts()`: the accounts you manage for your customers.
 
-use futures::stream::BoxStream;
-use futures::TryStreamExt;
 use telnyx_accounts_gen::types as gen;
 
 use super::{check_contains, check_page, take_data};
@@ -12,7 +10,7 @@ use crate::models::{
     AllocatableChannels, ChannelLimit, ManagedAccount, ManagedAccountListing, ManagedAccountSort,
     ManagedAccountStatus,
 };
-use crate::pagination::{self, Page, PageFuture, PageMeta, PagedRequest, DEFAULT_PREFETCH};
+use crate::pagination::{paged_request, Page, PageMeta, DEFAULT_PREFETCH};
 use crate::request::{into_future, request_options};
 use crate::retry::Idempotency::{Idempotent, NotIdempotent};
 use crate::secret::SecretString;
@@ -296,25 +294,6 @@ impl ListManagedAccounts {
         self
     }
 
-    /// The page to fetch, from 1: `page[number]`. Streams start here.
-    pub fn page_number(mut self, number: u32) -> Self {
-        self.params.page_number = Some(number);
-        self
-    }
-
-    /// Items per page, 1 to 250 (Telnyx's default: 20): `page[size]`.
-    pub fn page_size(mut self, size: u32) -> Self {
-        self.params.page_size = Some(size);
-        self
-    }
-
-    /// How many pages streams fetch ahead of the consumer (default 1; 0
-    /// fetches each page only when the previous one is used up).
-    pub fn prefetch(mut self, pages: usize) -> Self {
-        self.prefetch = pages;
-        self
-    }
-
     request_options!();
 
     /// Sends the request for one page.
@@ -376,42 +355,9 @@ impl ListManagedAccounts {
             meta,
         ))
     }
-
-    /// Every account of every page, from [`page_number`](Self::page_number)
-    /// (default 1) to the last, with this request's filters.
-    pub fn into_stream(self) -> BoxStream<'static, Result<ManagedAccountListing>> {
-        let prefetch = self.prefetch;
-        pagination::items(self, prefetch)
-    }
-
-    /// Every page, whole.
-    pub fn pages(self) -> BoxStream<'static, Result<Page<ManagedAccountListing>>> {
-        let prefetch = self.prefetch;
-        pagination::pages(self, prefetch)
-    }
-
-    /// Every account of every page, collected. Prefer
-    /// [`into_stream`](Self::into_stream) for large organizations.
-    pub async fn collect_all(self) -> Result<Vec<ManagedAccountListing>> {
-        self.into_stream().try_collect().await
-    }
 }
 
-impl PagedRequest for ListManagedAccounts {
-    type Item = ManagedAccountListing;
-
-    fn first_page(&self) -> u64 {
-        u64::from(self.params.page_number.unwrap_or(1))
-    }
-
-    fn fetch_page(&self, number: u64) -> PageFuture<ManagedAccountListing> {
-        let mut request = self.clone();
-        request.params.page_number = Some(u32::try_from(number).unwrap_or(u32::MAX));
-        Box::pin(request.send())
-    }
-}
-
-into_future!(ListManagedAccounts => Page<ManagedAccountListing>);
+paged_request!(ListManagedAccounts => ManagedAccountListing, "account", default page size "20");
 
 // ---------------------------------------------------------------------------
 // create

@@ -1,7 +1,5 @@
 //! `client.organizations().users()`: the users of your own organization.
 
-use futures::stream::BoxStream;
-use futures::TryStreamExt;
 use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::header::{HeaderValue, ACCEPT};
 
@@ -10,7 +8,7 @@ use crate::client::Client;
 use crate::error::Result;
 use crate::id::Id;
 use crate::models::{GroupsReportRow, OrganizationUser, UserStatus};
-use crate::pagination::{self, Page, PageFuture, PageMeta, PagedRequest, DEFAULT_PREFETCH};
+use crate::pagination::{paged_request, Page, PageMeta, DEFAULT_PREFETCH};
 use crate::request::{into_future, request_options};
 use crate::retry::Idempotency::Idempotent;
 use crate::transport::{decode_error, execute, Operation, RequestOptions};
@@ -216,24 +214,6 @@ impl ListUsers {
         self
     }
 
-    /// The page to fetch, from 1: `page[number]`. Streams start here.
-    pub fn page_number(mut self, number: u32) -> Self {
-        self.params.page_number = Some(number);
-        self
-    }
-
-    /// Users per page, 1 to 250 (Telnyx's default: 250): `page[size]`.
-    pub fn page_size(mut self, size: u32) -> Self {
-        self.params.page_size = Some(size);
-        self
-    }
-
-    /// How many pages streams fetch ahead of the consumer (default 1).
-    pub fn prefetch(mut self, pages: usize) -> Self {
-        self.prefetch = pages;
-        self
-    }
-
     request_options!();
 
     /// Sends the request for one page.
@@ -299,41 +279,9 @@ impl ListUsers {
             )),
         }
     }
-
-    /// Every user of every page, from [`page_number`](Self::page_number)
-    /// (default 1) to the last, with this request's filters.
-    pub fn into_stream(self) -> BoxStream<'static, Result<OrganizationUser>> {
-        let prefetch = self.prefetch;
-        pagination::items(self, prefetch)
-    }
-
-    /// Every page, whole.
-    pub fn pages(self) -> BoxStream<'static, Result<Page<OrganizationUser>>> {
-        let prefetch = self.prefetch;
-        pagination::pages(self, prefetch)
-    }
-
-    /// Every user of every page, collected.
-    pub async fn collect_all(self) -> Result<Vec<OrganizationUser>> {
-        self.into_stream().try_collect().await
-    }
 }
 
-impl PagedRequest for ListUsers {
-    type Item = OrganizationUser;
-
-    fn first_page(&self) -> u64 {
-        u64::from(self.params.page_number.unwrap_or(1))
-    }
-
-    fn fetch_page(&self, number: u64) -> PageFuture<OrganizationUser> {
-        let mut request = self.clone();
-        request.params.page_number = Some(u32::try_from(number).unwrap_or(u32::MAX));
-        Box::pin(request.send())
-    }
-}
-
-into_future!(ListUsers => Page<OrganizationUser>);
+paged_request!(ListUsers => OrganizationUser, "user", default page size "250");
 
 // ---------------------------------------------------------------------------
 // groups report: JSON, CSV, rows
