@@ -833,9 +833,7 @@ fn expected_order(
         ManagedAccountSort::CreatedAt | ManagedAccountSort::CreatedAtDesc => {
             kept.sort_by(|a, b| (&a.created_at, a.id).cmp(&(&b.created_at, b.id)))
         }
-        _ => {
-            kept.sort_by(|a, b| (a.email.to_lowercase(), a.id).cmp(&(b.email.to_lowercase(), b.id)))
-        }
+        _ => kept.sort_by_key(|a| (a.email.to_lowercase(), a.id)),
     }
     if matches!(
         sort,
@@ -998,7 +996,7 @@ async fn task(client: Client, i: usize, seeded: Uuid, user: String) -> Outcome {
     let seeded_account = ma.retrieve(seeded).await.unwrap();
     assert_eq!(seeded_account.id, seeded);
 
-    let allow = i % 2 == 0;
+    let allow = i.is_multiple_of(2);
     let updated = ma
         .update(created.id)
         .managed_account_allow_custom_pricing(allow)
@@ -1015,11 +1013,11 @@ async fn task(client: Client, i: usize, seeded: Uuid, user: String) -> Outcome {
     assert_eq!(set.channel_limit, Some(limit as i64));
 
     let mut status = AccountStatus::Enabled;
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         ma.actions().disable(created.id).await.unwrap();
         status = AccountStatus::Disabled;
     }
-    if i % 6 == 0 {
+    if i.is_multiple_of(6) {
         ma.actions().enable(created.id).await.unwrap();
         status = AccountStatus::Enabled;
     }
