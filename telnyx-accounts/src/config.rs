@@ -124,7 +124,8 @@ impl ClientBuilder {
     /// Brings your own `reqwest::Client` (proxies, TLS roots, connection
     /// limits). Its connection pool is shared by every clone of the
     /// [`Client`]; the API key, `User-Agent` and default headers are still
-    /// added to each request.
+    /// added to each request. Its redirect policy is yours (the default
+    /// client follows redirects only within the origin of the request).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -197,6 +198,22 @@ impl ClientBuilder {
             Some(c) => c,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                // reqwest drops `Authorization` on a redirect to another
+                // origin, but a 307/308 still re-sends the body (a create's
+                // password) there, possibly over plain http: follow
+                // redirects only within the origin first asked; otherwise the
+                // caller gets the 3xx as an error.
+                .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                    let same_origin = attempt
+                        .previous()
+                        .first()
+                        .is_some_and(|first| first.origin() == attempt.url().origin());
+                    if same_origin && attempt.previous().len() <= 10 {
+                        attempt.follow()
+                    } else {
+                        attempt.stop()
+                    }
+                }))
                 .build()
                 .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
         };
