@@ -15,7 +15,7 @@ use crate::models::{
     AllocatableChannels, ChannelLimit, GroupsReportRow, ManagedAccount, ManagedAccountListing,
     OrganizationUser,
 };
-use crate::pagination::{Page, PageMeta};
+use crate::pagination::{users_page, Page};
 
 /// Why a body did not decode.
 pub type Failure = String;
@@ -37,17 +37,7 @@ pub fn decode_managed_account(body: &[u8]) -> Result<ManagedAccount, Failure> {
 /// A page of the managed-accounts list.
 pub fn decode_managed_account_page(body: &[u8]) -> Result<Page<ManagedAccountListing>, Failure> {
     let page: gen::ManagedAccountMultiListingPage = json(body)?;
-    let meta = page
-        .meta
-        .map(|m| PageMeta::from_parts(m.page_number, m.page_size, m.total_pages, m.total_results))
-        .unwrap_or_default();
-    Ok(Page::new(
-        page.data
-            .into_iter()
-            .map(ManagedAccountListing::from)
-            .collect(),
-        meta,
-    ))
+    Ok(page.into())
 }
 
 /// A page of the organization-users list (`include_groups` as requested).
@@ -56,18 +46,7 @@ pub fn decode_user_page(
     include_groups: bool,
 ) -> Result<Page<OrganizationUser>, Failure> {
     let page: gen::OrganizationUserPage = json(body)?;
-    let meta = page
-        .meta
-        .map(|m| PageMeta::from_parts(m.page_number, m.page_size, m.total_pages, m.total_results))
-        .unwrap_or_default();
-    let users: Option<Vec<OrganizationUser>> = page
-        .data
-        .into_iter()
-        .map(|u| OrganizationUser::from_gen(u, include_groups))
-        .collect();
-    users
-        .map(|users| Page::new(users, meta))
-        .ok_or_else(|| "a user in `data` has no `id`".to_owned())
+    users_page(page, include_groups).ok_or_else(|| "a user in `data` has no `id`".to_owned())
 }
 
 /// `{"data": OrganizationUser}`: retrieve and remove.

@@ -28,9 +28,11 @@ use std::pin::Pin;
 
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde::Serialize;
+use telnyx_accounts_gen::types as gen;
 use tracing::Instrument;
 
 use crate::error::{Error, Result};
+use crate::models::{ManagedAccountListing, OrganizationUser};
 
 /// The default number of pages fetched ahead of the consumer.
 pub const DEFAULT_PREFETCH: usize = 1;
@@ -78,8 +80,49 @@ pub struct PageMeta {
     pub total_results: u64,
 }
 
+impl From<gen::PaginationMeta> for PageMeta {
+    fn from(m: gen::PaginationMeta) -> Self {
+        Self::from_parts(m.page_number, m.page_size, m.total_pages, m.total_results)
+    }
+}
+
+impl From<gen::UsersPaginationMeta> for PageMeta {
+    fn from(m: gen::UsersPaginationMeta) -> Self {
+        Self::from_parts(m.page_number, m.page_size, m.total_pages, m.total_results)
+    }
+}
+
+impl From<gen::ManagedAccountMultiListingPage> for Page<ManagedAccountListing> {
+    fn from(page: gen::ManagedAccountMultiListingPage) -> Self {
+        Self::new(
+            page.data
+                .into_iter()
+                .map(ManagedAccountListing::from)
+                .collect(),
+            page.meta.map(PageMeta::from).unwrap_or_default(),
+        )
+    }
+}
+
+/// A users page; `None` when a user has no `id`. `include_groups` says
+/// whether groups were asked for (absent and empty look alike on the wire).
+pub(crate) fn users_page(
+    page: gen::OrganizationUserPage,
+    include_groups: bool,
+) -> Option<Page<OrganizationUser>> {
+    let users = page
+        .data
+        .into_iter()
+        .map(|u| OrganizationUser::from_gen(u, include_groups))
+        .collect::<Option<Vec<_>>>()?;
+    Some(Page::new(
+        users,
+        page.meta.map(PageMeta::from).unwrap_or_default(),
+    ))
+}
+
 impl PageMeta {
-    pub(crate) fn from_parts(
+    fn from_parts(
         page_number: Option<i64>,
         page_size: Option<i64>,
         total_pages: Option<i64>,

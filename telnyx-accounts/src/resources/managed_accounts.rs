@@ -10,7 +10,7 @@ use crate::models::{
     AllocatableChannels, ChannelLimit, ManagedAccount, ManagedAccountListing, ManagedAccountSort,
     ManagedAccountStatus,
 };
-use crate::pagination::{paged_request, Page, PageMeta, DEFAULT_PREFETCH};
+use crate::pagination::{paged_request, Page, DEFAULT_PREFETCH};
 use crate::request::{into_future, request_options};
 use crate::retry::Idempotency::{Idempotent, NotIdempotent};
 use crate::secret::SecretString;
@@ -340,20 +340,7 @@ impl ListManagedAccounts {
             }
         })
         .await?;
-        let page = rv.into_inner();
-        let meta = page
-            .meta
-            .map(|m| {
-                PageMeta::from_parts(m.page_number, m.page_size, m.total_pages, m.total_results)
-            })
-            .unwrap_or_default();
-        Ok(Page::new(
-            page.data
-                .into_iter()
-                .map(ManagedAccountListing::from)
-                .collect(),
-            meta,
-        ))
+        Ok(rv.into_inner().into())
     }
 }
 

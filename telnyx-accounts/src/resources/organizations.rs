@@ -8,7 +8,7 @@ use crate::client::Client;
 use crate::error::Result;
 use crate::id::Id;
 use crate::models::{GroupsReportRow, OrganizationUser, UserStatus};
-use crate::pagination::{paged_request, Page, PageMeta, DEFAULT_PREFETCH};
+use crate::pagination::{paged_request, users_page, Page, DEFAULT_PREFETCH};
 use crate::request::{into_future, request_options};
 use crate::retry::Idempotency::Idempotent;
 use crate::transport::{decode_error, execute, Operation, RequestOptions};
@@ -257,19 +257,9 @@ impl ListUsers {
             }
         })
         .await?;
-        let meta = rv
-            .meta
-            .take()
-            .map(|m| {
-                PageMeta::from_parts(m.page_number, m.page_size, m.total_pages, m.total_results)
-            })
-            .unwrap_or_default();
-        let users: Option<Vec<OrganizationUser>> = std::mem::take(&mut rv.data)
-            .into_iter()
-            .map(|u| OrganizationUser::from_gen(u, include_groups))
-            .collect();
-        match users {
-            Some(users) => Ok(Page::new(users, meta)),
+        let page = std::mem::take(&mut *rv);
+        match users_page(page, include_groups) {
+            Some(page) => Ok(page),
             None => Err(decode_error(
                 rv.status().as_u16(),
                 Some(rv.headers()),
