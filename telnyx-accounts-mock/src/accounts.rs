@@ -17,18 +17,9 @@ type Result<T> = std::result::Result<T, ApiError>;
 
 fn full_wire<'a>(store: &'a Store, a: &'a Account) -> ManagedAccountWire<'a> {
     ManagedAccountWire {
-        record_type: "managed_account",
-        id: &a.id_str,
-        email: &a.email,
+        listing: listing_wire(store, a),
         api_key: &a.api_key,
-        api_user: &store.manager_email,
         api_token: &a.api_token,
-        manager_account_id: &store.manager_id,
-        organization_name: &a.organization_name,
-        created_at: &a.created_at,
-        updated_at: &a.updated_at,
-        managed_account_allow_custom_pricing: a.allow_custom_pricing,
-        rollup_billing: a.rollup_billing,
         balance: BalanceWire {
             available_credit: money(a.balance_cents + a.credit_limit_cents),
             balance: money(a.balance_cents),

@@ -51,21 +51,13 @@ pub(crate) struct BalanceWire {
     pub(crate) record_type: &'static str,
 }
 
-/// `ManagedAccount` (single-object responses: with secrets and balance).
+/// `ManagedAccount` (single-object responses): a listing plus secrets and balance.
 #[derive(Serialize)]
 pub(crate) struct ManagedAccountWire<'a> {
-    pub(crate) record_type: &'static str,
-    pub(crate) id: &'a str,
-    pub(crate) email: &'a str,
+    #[serde(flatten)]
+    pub(crate) listing: ManagedAccountListingWire<'a>,
     pub(crate) api_key: &'a str,
-    pub(crate) api_user: &'a str,
     pub(crate) api_token: &'a str,
-    pub(crate) manager_account_id: &'a str,
-    pub(crate) organization_name: &'a str,
-    pub(crate) created_at: &'a str,
-    pub(crate) updated_at: &'a str,
-    pub(crate) managed_account_allow_custom_pricing: bool,
-    pub(crate) rollup_billing: bool,
     pub(crate) balance: BalanceWire,
 }
 
