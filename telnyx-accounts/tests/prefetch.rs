@@ -86,11 +86,9 @@ async fn synchronise(mock: &MockServer, client: &Client) -> Vec<RecordedRequest>
     log
 }
 
-#[tokio::test]
-async fn the_next_page_is_requested_while_the_consumer_holds_the_current_one() {
-    let (mock, client) = setup().await;
-    // Page 1 is answered at once; every later page is held back for a
-    // minute, so page 2 is still in flight for the whole test.
+/// Page 1 is answered at once; every later page is held back for a minute,
+/// so it stays in flight for the rest of the test.
+fn hold_back_pages_after_the_first(mock: &MockServer) {
     mock.inject(
         FaultRule::new(Fault::Passthrough)
             .operation("ListManagedAccounts")
@@ -101,6 +99,14 @@ async fn the_next_page_is_requested_while_the_consumer_holds_the_current_one() {
             .operation("ListManagedAccounts")
             .always(),
     );
+}
+
+#[tokio::test]
+async fn the_next_page_is_requested_while_the_consumer_holds_the_current_one() {
+    let (mock, client) = setup().await;
+    // Page 1 is answered at once; every later page is held back for a
+    // minute, so page 2 is still in flight for the whole test.
+    hold_back_pages_after_the_first(&mock);
     let mut stream = client
         .managed_accounts()
         .list()
@@ -361,16 +367,7 @@ async fn dropping_the_stream_cancels_the_fetches_in_flight() {
     let client = client_for(&proxy_url, mock.api_key());
     // Page 1 at once; later pages held back for a minute, so they are in
     // flight when the stream is dropped.
-    mock.inject(
-        FaultRule::new(Fault::Passthrough)
-            .operation("ListManagedAccounts")
-            .times(1),
-    );
-    mock.inject(
-        FaultRule::new(Fault::Delay(Duration::from_secs(60)))
-            .operation("ListManagedAccounts")
-            .always(),
-    );
+    hold_back_pages_after_the_first(&mock);
     let mut stream = client
         .managed_accounts()
         .list()

@@ -29,6 +29,14 @@ fn only_request(mock: &MockServer) -> RecordedRequest {
     log.into_iter().next().expect("one request")
 }
 
+/// The one request since the log was cleared, checked for method and path
+/// (without the `/v2` prefix).
+fn sent(mock: &MockServer, method: &str, path: impl AsRef<str>) -> RecordedRequest {
+    let r = only_request(mock);
+    assert_eq!((r.method.as_str(), r.api_path()), (method, path.as_ref()));
+    r
+}
+
 fn pairs(r: &RecordedRequest) -> Vec<(&str, &str)> {
     r.query_pairs
         .iter()
@@ -162,11 +170,7 @@ async fn create_sends_only_the_fields_set() {
         .create("Larry's Cat Food Inc")
         .await
         .expect("create");
-    let r = only_request(&mock);
-    assert_eq!(
-        (r.method.as_str(), r.api_path()),
-        ("POST", "/managed_accounts")
-    );
+    let r = sent(&mock, "POST", "/managed_accounts");
     assert_eq!(r.header("content-type"), Some("application/json"));
     assert_eq!(body(&r), json!({"business_name": "Larry's Cat Food Inc"}));
     assert_common_headers(&r, &mock);
@@ -213,11 +217,7 @@ async fn retrieve_update_disable_enable_and_channel_limit() {
         .retrieve(id)
         .await
         .expect("retrieve");
-    let r = only_request(&mock);
-    assert_eq!(
-        (r.method.as_str(), r.api_path()),
-        ("GET", format!("/managed_accounts/{id}").as_str())
-    );
+    let r = sent(&mock, "GET", format!("/managed_accounts/{id}"));
     assert!(r.body.is_empty());
     assert_eq!(account.id, id);
     assert_eq!(account.email, target.email);
@@ -229,11 +229,7 @@ async fn retrieve_update_disable_enable_and_channel_limit() {
         .managed_account_allow_custom_pricing(true)
         .await
         .expect("update");
-    let r = only_request(&mock);
-    assert_eq!(
-        (r.method.as_str(), r.api_path()),
-        ("PATCH", format!("/managed_accounts/{id}").as_str())
-    );
+    let r = sent(&mock, "PATCH", format!("/managed_accounts/{id}"));
     assert_eq!(
         body(&r),
         json!({"managed_account_allow_custom_pricing": true})
@@ -248,13 +244,10 @@ async fn retrieve_update_disable_enable_and_channel_limit() {
         .disable(by_ref)
         .await
         .expect("disable");
-    let r = only_request(&mock);
-    assert_eq!(
-        (r.method.as_str(), r.api_path()),
-        (
-            "POST",
-            format!("/managed_accounts/{id}/actions/disable").as_str()
-        )
+    sent(
+        &mock,
+        "POST",
+        format!("/managed_accounts/{id}/actions/disable"),
     );
     assert_eq!(
         mock.account(&id.to_string()).map(|a| a.status),
@@ -268,13 +261,10 @@ async fn retrieve_update_disable_enable_and_channel_limit() {
         .enable(id)
         .await
         .expect("enable");
-    let r = only_request(&mock);
-    assert_eq!(
-        (r.method.as_str(), r.api_path()),
-        (
-            "POST",
-            format!("/managed_accounts/{id}/actions/enable").as_str()
-        )
+    let r = sent(
+        &mock,
+        "POST",
+        format!("/managed_accounts/{id}/actions/enable"),
     );
     assert_eq!(body(&r), json!({}), "nothing set, nothing sent");
 
@@ -302,13 +292,10 @@ async fn retrieve_update_disable_enable_and_channel_limit() {
         .channel_limit(7)
         .await
         .expect("channel limit");
-    let r = only_request(&mock);
-    assert_eq!(
-        (r.method.as_str(), r.api_path()),
-        (
-            "PATCH",
-            format!("/managed_accounts/{id}/update_global_channel_limit").as_str()
-        )
+    let r = sent(
+        &mock,
+        "PATCH",
+        format!("/managed_accounts/{id}/update_global_channel_limit"),
     );
     assert_eq!(body(&r), json!({"channel_limit": 7}));
     assert_eq!(limit.channel_limit, Some(7));
@@ -320,13 +307,10 @@ async fn retrieve_update_disable_enable_and_channel_limit() {
         .allocatable_global_outbound_channels()
         .await
         .expect("channels");
-    let r = only_request(&mock);
-    assert_eq!(
-        (r.method.as_str(), r.api_path()),
-        (
-            "GET",
-            "/managed_accounts/allocatable_global_outbound_channels"
-        )
+    sent(
+        &mock,
+        "GET",
+        "/managed_accounts/allocatable_global_outbound_channels",
     );
     assert_eq!(
         pool.total_global_channels_allocated,
@@ -352,11 +336,7 @@ async fn users_list_retrieve_remove_and_reports() {
         .page_size(10)
         .await
         .expect("users");
-    let r = only_request(&mock);
-    assert_eq!(
-        (r.method.as_str(), r.api_path()),
-        ("GET", "/organizations/users")
-    );
+    let r = sent(&mock, "GET", "/organizations/users");
     let mut got = pairs(&r);
     got.sort();
     assert_eq!(
@@ -460,13 +440,10 @@ async fn users_list_retrieve_remove_and_reports() {
         .remove(victim.id.clone())
         .await
         .expect("remove");
-    let r = only_request(&mock);
-    assert_eq!(
-        (r.method.as_str(), r.api_path()),
-        (
-            "POST",
-            format!("/organizations/users/{}/actions/remove", victim.id).as_str()
-        )
+    sent(
+        &mock,
+        "POST",
+        format!("/organizations/users/{}/actions/remove", victim.id),
     );
     assert_eq!(removed.id, victim.id);
     match client

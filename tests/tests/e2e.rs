@@ -58,6 +58,38 @@ async fn ids_with_status(client: &Client, email: &str, status: ManagedAccountSta
         .collect()
 }
 
+/// Every operation that takes an id (six on an account, two on a user),
+/// each run once and reduced to its error, by name.
+async fn by_id_operations(
+    client: &Client,
+    account: Uuid,
+    user: &str,
+) -> Vec<(&'static str, Result<(), Error>)> {
+    let ma = client.managed_accounts();
+    let users = client.organizations().users();
+    vec![
+        ("retrieve", ma.retrieve(account).await.map(drop)),
+        (
+            "update",
+            ma.update(account)
+                .managed_account_allow_custom_pricing(true)
+                .await
+                .map(drop),
+        ),
+        ("disable", ma.actions().disable(account).await.map(drop)),
+        ("enable", ma.actions().enable(account).await.map(drop)),
+        (
+            "channel limit",
+            ma.update_global_channel_limit(account)
+                .channel_limit(1)
+                .await
+                .map(drop),
+        ),
+        ("user", users.retrieve(user).await.map(drop)),
+        ("remove", users.actions().remove(user).await.map(drop)),
+    ]
+}
+
 // ---------------------------------------------------------------------------
 // Every operation
 
@@ -523,39 +555,18 @@ async fn wrong_key_is_401_on_every_operation() {
     let user = mock.users()[1].id.clone();
     let ma = bad.managed_accounts();
     let users = bad.organizations().users();
-    let results: Vec<(&str, Result<(), Error>)> = vec![
+    let mut results: Vec<(&str, Result<(), Error>)> = vec![
         ("list", ma.list().await.map(drop)),
         ("create", ma.create("X Inc").await.map(drop)),
         (
             "allocatable",
             ma.allocatable_global_outbound_channels().await.map(drop),
         ),
-        ("retrieve", ma.retrieve(id).await.map(drop)),
-        (
-            "update",
-            ma.update(id)
-                .managed_account_allow_custom_pricing(true)
-                .await
-                .map(drop),
-        ),
-        ("disable", ma.actions().disable(id).await.map(drop)),
-        ("enable", ma.actions().enable(id).await.map(drop)),
-        (
-            "channel limit",
-            ma.update_global_channel_limit(id)
-                .channel_limit(1)
-                .await
-                .map(drop),
-        ),
         ("users", users.list().await.map(drop)),
         ("report", users.groups_report().await.map(drop)),
         ("report csv", users.groups_report_csv().await.map(drop)),
-        ("user", users.retrieve(user.as_str()).await.map(drop)),
-        (
-            "remove",
-            users.actions().remove(user.as_str()).await.map(drop),
-        ),
     ];
+    results.extend(by_id_operations(&bad, id, &user).await);
     for (name, result) in results {
         let e = api_error(result);
         assert_eq!(e.kind(), ApiErrorKind::Authentication, "{name}");
@@ -587,44 +598,7 @@ async fn not_found_forbidden_and_unprocessable() {
     let nobody = Uuid::new_v4();
 
     // 404 on every by-id operation
-    let results: Vec<(&str, Result<(), Error>)> = vec![
-        ("retrieve", ma.retrieve(nobody).await.map(drop)),
-        (
-            "update",
-            ma.update(nobody)
-                .managed_account_allow_custom_pricing(true)
-                .await
-                .map(drop),
-        ),
-        ("disable", ma.actions().disable(nobody).await.map(drop)),
-        ("enable", ma.actions().enable(nobody).await.map(drop)),
-        (
-            "channel limit",
-            ma.update_global_channel_limit(nobody)
-                .channel_limit(1)
-                .await
-                .map(drop),
-        ),
-        (
-            "user",
-            client
-                .organizations()
-                .users()
-                .retrieve("no-such-user")
-                .await
-                .map(drop),
-        ),
-        (
-            "remove",
-            client
-                .organizations()
-                .users()
-                .actions()
-                .remove("no-such-user")
-                .await
-                .map(drop),
-        ),
-    ];
+    let results = by_id_operations(&client, nobody, "no-such-user").await;
     for (name, result) in results {
         let e = api_error(result);
         assert_eq!(e.kind(), ApiErrorKind::NotFound, "{name}");

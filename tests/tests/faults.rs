@@ -115,18 +115,22 @@ async fn retrieve_after_one(fault: Fault) -> Duration {
     elapsed
 }
 
+/// A client whose base URL is a loopback port nobody listens on.
+fn refused_client(max_retries: u32) -> Client {
+    Client::builder()
+        .api_key("k")
+        .base_url(format!("http://127.0.0.1:{}/v2", closed_port()))
+        .max_retries(max_retries)
+        .build()
+        .unwrap()
+}
+
 // ---------------------------------------------------------------------------
 // The network
 
 #[tokio::test]
 async fn f01_connection_refused_is_retried_then_reported() {
-    let port = closed_port();
-    let client = Client::builder()
-        .api_key("k")
-        .base_url(format!("http://127.0.0.1:{port}/v2"))
-        .max_retries(1)
-        .build()
-        .unwrap();
+    let client = refused_client(1);
     let started = Instant::now();
     match client
         .managed_accounts()
@@ -145,13 +149,7 @@ async fn f01_connection_refused_is_retried_then_reported() {
 
 #[tokio::test]
 async fn f02_connection_refused_on_create_is_retried_because_nothing_was_sent() {
-    let port = closed_port();
-    let client = Client::builder()
-        .api_key("k")
-        .base_url(format!("http://127.0.0.1:{port}/v2"))
-        .max_retries(2)
-        .build()
-        .unwrap();
+    let client = refused_client(2);
     let started = Instant::now();
     match client.managed_accounts().create("Refused Inc").await {
         Err(Error::Connection(e)) => {
