@@ -294,52 +294,34 @@ pub(crate) fn update(shared: &Shared, id: &str, body: &[u8]) -> Result<Response>
 
 /// `POST /managed_accounts/{id}/actions/disable`
 pub(crate) fn disable(shared: &Shared, id: &str) -> Result<Response> {
-    let mut store = shared.store.write();
-    let idx = store.account_index(id).ok_or_else(ApiError::not_found)?;
-    let a = &mut store.accounts[idx];
-    match a.status {
-        AccountStatus::Cancelled => {
-            return Err(ApiError::unprocessable(
-                "The managed account is cancelled and cannot be disabled.",
-            ))
-        }
-        AccountStatus::Blocked => {
-            return Err(ApiError::unprocessable(
-                "The managed account is blocked by Telnyx and cannot be disabled.",
-            ))
-        }
-        AccountStatus::Enabled | AccountStatus::Disabled => {
-            a.status = AccountStatus::Disabled;
-            a.updated_at = now().1;
-        }
-    }
-    Ok(single(&store, idx))
+    set_enabled(shared, id, AccountStatus::Disabled, "disabled")
 }
 
 /// `POST /managed_accounts/{id}/actions/enable`
 pub(crate) fn enable(shared: &Shared, id: &str, body: &[u8]) -> Result<Response> {
     let map = json_object(body)?;
     let _reenable_all_connections = opt_bool(&map, "reenable_all_connections")?;
+    set_enabled(shared, id, AccountStatus::Enabled, "enabled")
+}
+
+/// Moves an enabled or disabled account to `to`; cancelled and blocked
+/// accounts cannot be switched (422).
+fn set_enabled(shared: &Shared, id: &str, to: AccountStatus, verb: &str) -> Result<Response> {
     let mut store = shared.store.write();
     let idx = store.account_index(id).ok_or_else(ApiError::not_found)?;
     let a = &mut store.accounts[idx];
-    match a.status {
-        AccountStatus::Cancelled => {
-            return Err(ApiError::unprocessable(
-                "The managed account is cancelled and cannot be enabled.",
-            ))
-        }
-        AccountStatus::Blocked => {
-            return Err(ApiError::unprocessable(
-                "The managed account is blocked by Telnyx and cannot be enabled.",
-            ))
-        }
+    let why = match a.status {
+        AccountStatus::Cancelled => "cancelled",
+        AccountStatus::Blocked => "blocked by Telnyx",
         AccountStatus::Enabled | AccountStatus::Disabled => {
-            a.status = AccountStatus::Enabled;
+            a.status = to;
             a.updated_at = now().1;
+            return Ok(single(&store, idx));
         }
-    }
-    Ok(single(&store, idx))
+    };
+    Err(ApiError::unprocessable(format!(
+        "The managed account is {why} and cannot be {verb}."
+    )))
 }
 
 /// `PATCH /managed_accounts/{id}/update_global_channel_limit`
