@@ -1,24 +1,21 @@
-//! The fragment against Telnyx's official spec: the adapter reproduces the
-//! checked-in fragment exactly, and an independent checker finds every
-//! official operation, query parameter, field and enum value in it.
+//! The fragment against Telnyx's official spec (the vendored copy in
+//! `openapi/upstream/`): the adapter reproduces the checked-in fragment
+//! exactly, an independent checker finds every official operation, query
+//! parameter, field and enum value in it, and `regen` keeps the vendored
+//! spec, the fragment and the generated code in step.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::fs;
+use std::path::{Path, PathBuf};
 
 use serde_yaml::Value;
 
-fn official_path() -> PathBuf {
-    xtask::workspace_root().join("../shared/reference/telnyx-accounts.official.openapi.json")
+fn upstream_text() -> String {
+    fs::read_to_string(xtask::workspace_root().join(xtask::UPSTREAM)).expect("vendored spec")
 }
 
 fn official() -> Value {
-    let path = official_path();
-    assert!(
-        path.exists(),
-        "the official spec is missing at {}: these tests need ../shared beside the repo (CI has it)",
-        path.display()
-    );
-    xtask::read_spec(&path).expect("official spec")
+    xtask::read_spec(&xtask::workspace_root().join(xtask::UPSTREAM)).expect("official spec")
 }
 
 fn fragment_text() -> String {
@@ -27,7 +24,9 @@ fn fragment_text() -> String {
 
 #[test]
 fn adapting_the_official_spec_reproduces_the_checked_in_fragment_byte_for_byte() {
-    let (text, changes) = xtask::adapt_text(&official(), Some(&fragment_text())).expect("adapt");
+    let provenance = xtask::provenance(&upstream_text());
+    let (text, changes) =
+        xtask::adapt_text(&official(), Some(&fragment_text()), &provenance).expect("adapt");
     assert!(changes.is_empty(), "summary should be empty: {changes:#?}");
     assert!(
         text == fragment_text(),
@@ -274,7 +273,7 @@ fn additions_to_the_official_spec_flow_into_fragment_and_code() {
                 .expect("yaml"),
         );
 
-    let (text, changes) = xtask::adapt_text(&spec, Some(&fragment_text())).expect("adapt");
+    let (text, changes) = xtask::adapt_text(&spec, Some(&fragment_text()), "").expect("adapt");
     assert_eq!(
         changes,
         vec![
@@ -288,4 +287,186 @@ fn additions_to_the_official_spec_flow_into_fragment_and_code() {
     assert!(code.contains("pub billing_group_id: ::std::option::Option<::std::string::String>"));
     assert!(code.contains("#[serde(rename = \"suspended\")]"));
     assert!(code.contains("pub fn filter_group<V>(mut self, value: V) -> Self"));
+}
+
+// ---------------------------------------------------------------------------
+// The vendored spec, the fragment and the code, kept in step by `regen`.
+
+#[test]
+fn cutting_the_vendored_spec_reproduces_it_byte_for_byte() {
+    let cut = xtask::upstream::cut(&official()).expect("cut");
+    let text = xtask::upstream::render(&cut).expect("render");
+    assert!(
+        text == upstream_text(),
+        "{} is not what `regen --from` writes for it",
+        xtask::UPSTREAM
+    );
+}
+
+/// A scratch copy of the three files `regen` keeps in step.
+fn scratch_root(name: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("regen-{name}"));
+    let _ = fs::remove_dir_all(&root);
+    let here = xtask::workspace_root();
+    for rel in [
+        xtask::UPSTREAM.to_owned(),
+        xtask::FRAGMENT.to_owned(),
+        format!("{}/lib.rs", xtask::GEN_DIR),
+        format!("{}/generated.rs", xtask::GEN_DIR),
+    ] {
+        let to = root.join(&rel);
+        fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+        fs::copy(here.join(&rel), &to).expect("copy");
+    }
+    root
+}
+
+fn check(root: &Path) -> Result<Vec<String>, String> {
+    xtask::regen(
+        root,
+        &xtask::Options {
+            check: true,
+            from: None,
+        },
+    )
+}
+
+fn edit_one_char(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).expect("read");
+    assert!(text.contains(from), "{from:?} not in {}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).expect("write");
+}
+
+#[test]
+fn check_passes_on_the_checked_in_files() {
+    let root = scratch_root("clean");
+    let lines = check(&root).expect("the checked-in files agree");
+    assert!(lines.iter().any(|l| l.contains("agree")), "{lines:?}");
+}
+
+#[test]
+fn check_names_a_hand_edit_to_the_fragment() {
+    let root = scratch_root("fragment-edit");
+    edit_one_char(&root.join(xtask::FRAGMENT), "minimum: 1", "minimum: 2");
+    let err = check(&root).expect_err("a hand-edited fragment must fail the check");
+    assert!(
+        err.contains(&format!(
+            "stale files (run `cargo xtask regen` and commit): {}",
+            xtask::FRAGMENT
+        )),
+        "{err}"
+    );
+    assert!(err.contains("edited by hand?"), "{err}");
+}
+
+#[test]
+fn check_names_a_hand_edit_to_the_vendored_spec_even_where_the_fragment_does_not_show_it() {
+    let root = scratch_root("upstream-edit");
+    // `info.contact` does not reach the fragment's operations: only the
+    // fingerprint can tell.
+    edit_one_char(
+        &root.join(xtask::UPSTREAM),
+        "support@telnyx.com",
+        "supporT@telnyx.com",
+    );
+    let err = check(&root).expect_err("a hand-edited vendored spec must fail the check");
+    assert!(
+        err.starts_with(&format!(
+            "{} is not the file {} was derived from",
+            xtask::UPSTREAM,
+            xtask::FRAGMENT
+        )),
+        "{err}"
+    );
+    assert!(err.contains("edited by hand"), "{err}");
+}
+
+#[test]
+fn regen_from_a_whole_spec_cuts_it_to_the_twelve_operations() {
+    let root = scratch_root("from-whole");
+    // A whole spec has other operations, components, tags and webhooks.
+    let mut whole = official();
+    whole["paths"].as_mapping_mut().expect("paths").insert(
+        Value::from("/calls"),
+        serde_yaml::from_str(
+            "{get: {operationId: ListCalls, tags: [Calls], responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Call'}}}}}}}",
+        )
+        .expect("yaml"),
+    );
+    whole["components"]["schemas"]
+        .as_mapping_mut()
+        .expect("schemas")
+        .insert(
+            Value::from("Call"),
+            serde_yaml::from_str("{type: object}").expect("yaml"),
+        );
+    whole["tags"]
+        .as_sequence_mut()
+        .expect("tags")
+        .push(serde_yaml::from_str("{name: Calls, description: Calls}").expect("yaml"));
+    // ... and a field added to one of ours, which must flow through.
+    whole["components"]["schemas"]["UserGroupReference"]["properties"]
+        .as_mapping_mut()
+        .expect("UserGroupReference properties")
+        .insert(
+            Value::from("color"),
+            serde_yaml::from_str("{type: string}").expect("yaml"),
+        );
+    let spec_path = root.join("spec3.yml");
+    fs::write(&spec_path, serde_yaml::to_string(&whole).expect("yaml")).expect("write");
+
+    let lines = xtask::regen(
+        &root,
+        &xtask::Options {
+            check: false,
+            from: Some(spec_path),
+        },
+    )
+    .expect("regen --from");
+    assert!(
+        lines.contains(&"  + field UserGroupReference.color".to_owned()),
+        "{lines:?}"
+    );
+    for rel in [xtask::UPSTREAM, xtask::FRAGMENT] {
+        assert!(lines.contains(&format!("wrote {rel}")), "{lines:?}");
+    }
+    let vendored = fs::read_to_string(root.join(xtask::UPSTREAM)).expect("vendored");
+    assert!(vendored.contains("\"color\""));
+    assert!(
+        !vendored.contains("ListCalls")
+            && !vendored.contains("\"Call\"")
+            && !vendored.contains("\"Calls\"")
+    );
+    // The three files now agree again.
+    check(&root).expect("after regen --from, the check passes");
+}
+
+#[test]
+fn a_failed_regen_writes_nothing() {
+    let root = scratch_root("failed");
+    let mut spec = official();
+    spec["paths"]
+        .as_mapping_mut()
+        .expect("paths")
+        .remove("/organizations/users/{id}/actions/remove");
+    let spec_path = root.join("spec3.json");
+    fs::write(&spec_path, serde_json::to_string(&spec).expect("json")).expect("write");
+    let before: Vec<String> = [xtask::UPSTREAM, xtask::FRAGMENT]
+        .iter()
+        .map(|rel| fs::read_to_string(root.join(rel)).expect("read"))
+        .collect();
+    let err = xtask::regen(
+        &root,
+        &xtask::Options {
+            check: false,
+            from: Some(spec_path),
+        },
+    )
+    .expect_err("an operation went missing");
+    assert!(err.contains("DeleteOrganizationUser"), "{err}");
+    let after: Vec<String> = [xtask::UPSTREAM, xtask::FRAGMENT]
+        .iter()
+        .map(|rel| fs::read_to_string(root.join(rel)).expect("read"))
+        .collect();
+    assert!(before == after, "a failed regen changed files");
 }
