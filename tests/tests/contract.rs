@@ -1,5 +1,5 @@
 //! Contract tests against Telnyx's official OpenAPI 3.1 spec
-//! (`../shared/reference/telnyx-accounts.official.openapi.json`).
+//! (the vendored copy, `openapi/upstream/telnyx-accounts.official.openapi.json`).
 //!
 //! (a) Every request `telnyx_accounts::Client` sends, for every one of the
 //!     twelve operations and every parameter value the client can express,
@@ -30,7 +30,7 @@ use telnyx_accounts_mock::{AccountStatus, MockServer, RecordedRequest};
 
 const SPEC_PATH: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/reference/telnyx-accounts.official.openapi.json"
+    "/../openapi/upstream/telnyx-accounts.official.openapi.json"
 );
 
 // ---------------------------------------------------------------------------

@@ -29,7 +29,7 @@ const CASES: u32 = 96;
 
 const SPEC_PATH: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/reference/telnyx-accounts.official.openapi.json"
+    "/../openapi/upstream/telnyx-accounts.official.openapi.json"
 );
 
 fn spec() -> &'static Value {
