@@ -46,8 +46,16 @@ pub struct Options {
 }
 
 /// The workspace root (the parent of `xtask/`).
+///
+/// Found at run time (`cargo run` and `cargo test` set `CARGO_MANIFEST_DIR`):
+/// a binary reused from a build in another checkout, as after CI's fresh
+/// clone shares the target directory, must work on this checkout, not on
+/// the one it was compiled in.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let xtask = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    xtask
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."))
