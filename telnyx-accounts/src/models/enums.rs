@@ -138,6 +138,7 @@ impl ManagedAccountStatus {
         }
     }
 
+    #[cfg(test)]
     pub(crate) fn to_gen(self) -> telnyx_accounts_gen::types::ListManagedAccountsFilterStatusEq {
         use telnyx_accounts_gen::types::ListManagedAccountsFilterStatusEq as G;
         match self {
@@ -183,6 +184,7 @@ impl ManagedAccountSort {
         }
     }
 
+    #[cfg(test)]
     pub(crate) fn to_gen(self) -> telnyx_accounts_gen::types::ListManagedAccountsSort {
         use telnyx_accounts_gen::types::ListManagedAccountsSort as G;
         match self {
