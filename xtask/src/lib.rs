@@ -214,17 +214,61 @@ pub fn regen(root: &Path, opts: &Options) -> Result<Vec<String>, String> {
         ));
     }
 
-    for o in &outputs {
-        if read(&o.rel).as_deref() == Some(o.contents.as_str()) {
-            continue;
-        }
-        let path = root.join(&o.rel);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir)
-                .map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
-        }
-        fs::write(&path, &o.contents).map_err(|e| format!("{}: cannot write: {e}", o.rel))?;
-        out.push(format!("wrote {}", o.rel));
+    let changed: Vec<&Output> = outputs
+        .iter()
+        .filter(|o| read(&o.rel).as_deref() != Some(o.contents.as_str()))
+        .collect();
+    for rel in write_all(root, &changed)? {
+        out.push(format!("wrote {rel}"));
     }
     Ok(out)
+}
+
+/// Writes `outputs` under `root`; returns their paths.
+///
+/// Each file is first written beside its target and only then renamed over
+/// it, once all of them are written: a file that cannot be written (a full
+/// disk, a directory in the way) leaves every target as it was.
+fn write_all<'a>(root: &Path, outputs: &[&'a Output]) -> Result<Vec<&'a str>, String> {
+    let mut staged: Vec<(PathBuf, PathBuf, &str)> = Vec::new();
+    let discard = |staged: &[(PathBuf, PathBuf, &str)]| {
+        for (tmp, _, _) in staged {
+            let _ = fs::remove_file(tmp);
+        }
+    };
+    for o in outputs {
+        let path = root.join(&o.rel);
+        let mut tmp = path.clone().into_os_string();
+        tmp.push(".xtask-new");
+        let tmp = PathBuf::from(tmp);
+        let written = match path.parent() {
+            Some(dir) => fs::create_dir_all(dir)
+                .map_err(|e| format!("{}: cannot create: {e}", dir.display())),
+            None => Ok(()),
+        }
+        .and_then(|()| {
+            fs::write(&tmp, &o.contents).map_err(|e| format!("{}: cannot write: {e}", o.rel))
+        });
+        if let Err(e) = written {
+            discard(&staged);
+            return Err(format!("{e}; nothing was written"));
+        }
+        staged.push((tmp, path, &o.rel));
+    }
+    let mut wrote = Vec::new();
+    for (i, (tmp, path, rel)) in staged.iter().enumerate() {
+        if let Err(e) = fs::rename(tmp, path) {
+            discard(&staged[i..]);
+            return Err(format!(
+                "{rel}: cannot replace: {e}; wrote only {}",
+                if wrote.is_empty() {
+                    "nothing".to_owned()
+                } else {
+                    wrote.join(", ")
+                }
+            ));
+        }
+        wrote.push(*rel);
+    }
+    Ok(wrote)
 }

@@ -441,6 +441,37 @@ fn regen_from_a_whole_spec_cuts_it_to_the_twelve_operations() {
     check(&root).expect("after regen --from, the check passes");
 }
 
+/// The text of each file `regen` keeps in step, under `root`.
+fn tree(root: &Path) -> Vec<Option<String>> {
+    [
+        xtask::UPSTREAM.to_owned(),
+        xtask::FRAGMENT.to_owned(),
+        format!("{}/lib.rs", xtask::GEN_DIR),
+        format!("{}/generated.rs", xtask::GEN_DIR),
+    ]
+    .iter()
+    .map(|rel| fs::read_to_string(root.join(rel)).ok())
+    .collect()
+}
+
+/// Runs `regen --from` on `spec` in `root`, expecting it to fail and to
+/// leave the tree as it was; returns the error.
+fn regen_from_fails_and_writes_nothing(root: &Path, spec: &Value) -> String {
+    let spec_path = root.join("spec3.json");
+    fs::write(&spec_path, serde_json::to_string(spec).expect("json")).expect("write");
+    let before = tree(root);
+    let err = xtask::regen(
+        root,
+        &xtask::Options {
+            check: false,
+            from: Some(spec_path),
+        },
+    )
+    .expect_err("regen must fail");
+    assert!(before == tree(root), "a failed regen changed files: {err}");
+    err
+}
+
 #[test]
 fn a_failed_regen_writes_nothing() {
     let root = scratch_root("failed");
@@ -449,24 +480,55 @@ fn a_failed_regen_writes_nothing() {
         .as_mapping_mut()
         .expect("paths")
         .remove("/organizations/users/{id}/actions/remove");
-    let spec_path = root.join("spec3.json");
-    fs::write(&spec_path, serde_json::to_string(&spec).expect("json")).expect("write");
-    let before: Vec<String> = [xtask::UPSTREAM, xtask::FRAGMENT]
-        .iter()
-        .map(|rel| fs::read_to_string(root.join(rel)).expect("read"))
-        .collect();
-    let err = xtask::regen(
-        &root,
-        &xtask::Options {
-            check: false,
-            from: Some(spec_path),
-        },
-    )
-    .expect_err("an operation went missing");
+    let err = regen_from_fails_and_writes_nothing(&root, &spec);
     assert!(err.contains("DeleteOrganizationUser"), "{err}");
-    let after: Vec<String> = [xtask::UPSTREAM, xtask::FRAGMENT]
-        .iter()
-        .map(|rel| fs::read_to_string(root.join(rel)).expect("read"))
-        .collect();
-    assert!(before == after, "a failed regen changed files");
+}
+
+/// The adaptation succeeds and progenitor fails: the cut spec and the
+/// fragment are derived by then, and must not be written either.
+#[test]
+fn a_regen_that_fails_in_progenitor_writes_nothing() {
+    let root = scratch_root("failed-progenitor");
+    let mut spec = official();
+    // progenitor asserts that path parameters are required.
+    spec["paths"]["/managed_accounts/{id}"]["get"]["parameters"][0]["required"] =
+        Value::from(false);
+    xtask::adapt::adapt(&spec).expect("the adaptation itself passes it through");
+    let err = regen_from_fails_and_writes_nothing(&root, &spec);
+    assert!(
+        err.contains("progenitor failed (in operation RetrieveManagedAccount)")
+            && err.contains("parameter_data.required"),
+        "{err}"
+    );
+}
+
+/// Every file is derived; then one of them cannot be written (its directory
+/// is a file). The others must not have been replaced already.
+#[test]
+fn a_regen_that_cannot_write_one_file_writes_none() {
+    let root = scratch_root("failed-write");
+    let gen_dir = root.join(xtask::GEN_DIR);
+    fs::remove_dir_all(&gen_dir).expect("rm");
+    fs::write(&gen_dir, "not a directory").expect("write");
+    let mut spec = official();
+    spec["components"]["schemas"]["UserGroupReference"]["properties"]
+        .as_mapping_mut()
+        .expect("UserGroupReference properties")
+        .insert(
+            Value::from("color"),
+            serde_yaml::from_str("{type: string}").expect("yaml"),
+        );
+    let err = regen_from_fails_and_writes_nothing(&root, &spec);
+    assert!(err.contains(xtask::GEN_DIR), "{err}");
+    // ... and leaves nothing of its own beside them.
+    for dir in ["openapi", "openapi/upstream"] {
+        let names: Vec<String> = fs::read_dir(root.join(dir))
+            .expect("read_dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            names.iter().all(|n| !n.contains("xtask")),
+            "left behind in {dir}: {names:?}"
+        );
+    }
 }
