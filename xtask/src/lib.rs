@@ -12,15 +12,16 @@
 //!   from 1 and write what changed.
 //! - `cargo xtask regen --from SPEC`: cut a newer official spec (YAML or JSON,
 //!   whole or a subset) into 1 first, print what changed, then derive 2 and 3.
-//! - `--check`: write nothing; fail, naming the file, when any of them is not
-//!   what the one before derives (a hand edit to 1 shows as a SHA-256 that is
-//!   not the one 2 records).
+//! - `--check`: write nothing; fail, naming the file and showing a unified
+//!   diff of it, when any of them is not what the one before derives (a hand
+//!   edit to 1 shows as a SHA-256 that is not the one 2 records).
 //!
 //! Nothing is written unless every step succeeds.
 
 #![forbid(unsafe_code)]
 
 pub mod adapt;
+pub mod diff;
 pub mod generate;
 pub mod summary;
 pub mod upstream;
@@ -186,9 +187,17 @@ pub fn regen(root: &Path, opts: &Options) -> Result<Vec<String>, String> {
                 recorded.unwrap_or_default()
             ));
         }
+        let mut diffs = String::new();
         for o in &outputs {
-            if read(&o.rel).as_deref() != Some(o.contents.as_str()) {
+            let now = read(&o.rel);
+            if now.as_deref() != Some(o.contents.as_str()) {
                 stale.push(o.rel.clone());
+                diffs.push_str(&diff::unified(
+                    &o.rel,
+                    now.as_deref(),
+                    &o.contents,
+                    diff::MAX_LINES,
+                ));
             }
         }
         if stale.is_empty() {
@@ -203,8 +212,9 @@ pub fn regen(root: &Path, opts: &Options) -> Result<Vec<String>, String> {
         } else {
             String::new()
         };
+        // The verdict comes last, where a CI log is read first.
         return Err(format!(
-            "{}\nstale files (run `cargo xtask regen{}` and commit): {}{hint}",
+            "{}\n{diffs}stale files (run `cargo xtask regen{}` and commit): {}{hint}",
             out.join("\n"),
             opts.from
                 .as_ref()

@@ -357,6 +357,49 @@ fn check_names_a_hand_edit_to_the_fragment() {
         "{err}"
     );
     assert!(err.contains("edited by hand?"), "{err}");
+    // ... and shows the edit, as a unified diff from the file to what regen writes.
+    let diff = format!(
+        "--- {0} (checked in)\n+++ {0} (as regen derives it)\n",
+        xtask::FRAGMENT
+    );
+    assert!(err.contains(&diff), "{err}");
+    assert!(err.contains("\n@@ -"), "{err}");
+    assert!(
+        err.contains("\n-          minimum: 2\n+          minimum: 1\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_shows_a_missing_file_as_created() {
+    let root = scratch_root("missing");
+    let lib = format!("{}/lib.rs", xtask::GEN_DIR);
+    fs::remove_file(root.join(&lib)).expect("rm");
+    let err = check(&root).expect_err("a missing generated file must fail the check");
+    assert!(
+        err.contains(&format!(
+            "--- /dev/null\n+++ {lib} (as regen derives it)\n@@ -0,0 +1,"
+        )),
+        "{err}"
+    );
+    assert!(err.ends_with(&format!("and commit): {lib}")), "{err}");
+}
+
+#[test]
+fn check_bounds_the_diff_of_a_file_rewritten_throughout() {
+    let root = scratch_root("generated-rewrite");
+    let path = root.join(xtask::GEN_DIR).join("generated.rs");
+    let text = fs::read_to_string(&path).expect("read");
+    fs::write(&path, text.replace("    ", "\t")).expect("write");
+    let err = check(&root).expect_err("a rewritten generated file must fail the check");
+    let lines = err.lines().count();
+    assert!(lines < 250, "{lines} lines of output");
+    assert!(err.contains("more lines of this diff not shown"), "{err}");
+    assert!(
+        err.trim_end().ends_with("generated.rs"),
+        "the stale files close the message:\n{}",
+        &err[err.len().saturating_sub(300)..]
+    );
 }
 
 #[test]
