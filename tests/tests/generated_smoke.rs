@@ -259,3 +259,34 @@ async fn the_client_sends_what_the_generated_builders_send_for_all_twelve_operat
         .contains("filter%5Borganization_name%5D%5Bcontains%5D=Acme%2C+Inc."));
     assert!(!pairs[1].0 .4.is_empty());
 }
+
+/// An update that sets no field sends `{}`: a field the caller did not set
+/// never goes out, so it cannot reset the account. xtask's rule 9 keeps it
+/// so when the spec documents a server default (xtask's test
+/// `a_default_in_a_referenced_request_schema_leaves_the_field_unset` shows
+/// such a spec generating this same type).
+#[tokio::test]
+async fn a_generated_update_that_sets_no_field_sends_an_empty_object() {
+    let mock = MockServer::start().await;
+    let id = mock.accounts()[0].id;
+    let mut headers = HeaderMap::new();
+    let auth = HeaderValue::from_str(&format!("Bearer {}", mock.api_key())).expect("header");
+    headers.insert(AUTHORIZATION, auth);
+    let client = telnyx_accounts_gen::Client::new_with_client(
+        &mock.base_url(),
+        reqwest::Client::new(),
+        headers,
+    );
+
+    let response = client
+        .update_managed_account()
+        .id(id.to_string())
+        .body(telnyx_accounts_gen::types::UpdateManagedAccountRequest::default())
+        .send()
+        .await
+        .expect("update");
+    assert_eq!(response.status(), 200);
+    let sent = mock.requests();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].json(), Some(serde_json::json!({})));
+}

@@ -62,9 +62,9 @@ pub const FRAGMENT_HEADER: &str = "\
 #  8. An operation offering `text/csv` beside JSON (the groups report) keeps
 #     only JSON and drops its `Accept` header parameter: progenitor forces
 #     `Accept: application/json`; the crate sends the CSV request by hand.
-#  9. In inline request bodies a property's `default` becomes `x-default`, so
-#     the body carries only the fields the caller set, as the official SDKs
-#     send it; the server applies the default.
+#  9. In request bodies (inline or `$ref`'d, and every schema they reference)
+#     `default` becomes `x-default`, so the body carries only the fields the
+#     caller set, as the official SDKs send it; the server applies the default.
 ";
 
 /// Why the official spec could not be adapted.
@@ -121,6 +121,7 @@ pub fn adapt(official: &Value) -> Result<Value, AdaptError> {
         components: &components,
         new_schemas: BTreeMap::new(),
         referenced: BTreeSet::new(),
+        request_roots: BTreeSet::new(),
     };
 
     let paths = get(official, "paths")
@@ -209,6 +210,12 @@ pub fn adapt(official: &Value) -> Result<Value, AdaptError> {
             ));
         }
     }
+    // Rule 9, on every schema a request body reaches.
+    for name in reachable(&schemas, &ctx.request_roots) {
+        if let Some(schema) = schemas.get_mut(&name) {
+            defaults_to_extension(schema);
+        }
+    }
 
     let mut doc = Mapping::new();
     doc.insert(key("openapi"), key("3.0.3"));
@@ -237,6 +244,8 @@ struct Context<'a> {
     new_schemas: BTreeMap<String, Value>,
     /// Official component schemas referenced so far.
     referenced: BTreeSet<String>,
+    /// Schemas request bodies reference directly (rule 9 starts from these).
+    request_roots: BTreeSet<String>,
 }
 
 impl<'a> Context<'a> {
@@ -422,8 +431,9 @@ impl<'a> Context<'a> {
                 let new = if get(&converted, "$ref").is_some() {
                     converted
                 } else {
-                    self.hoist(format!("{op_id}Request"), defaults_to_extension(converted))
+                    self.hoist(format!("{op_id}Request"), converted)
                 };
+                collect_refs(&new, &mut self.request_roots);
                 if let Some(m) = media.as_mapping_mut() {
                     m.insert(key("schema"), new);
                 }
@@ -631,22 +641,50 @@ fn open_enum(mut m: Mapping) -> Value {
     Value::Mapping(m)
 }
 
-/// Rule 9: a `default` on a request-body property becomes `x-default`, so
+/// Rule 9: a `default` anywhere in a request schema becomes `x-default`, so
 /// the generated field is optional and the body carries only what the caller
 /// set (as the official SDKs send it), leaving the default to the server.
-fn defaults_to_extension(mut schema: Value) -> Value {
-    let props = schema
-        .as_mapping_mut()
-        .and_then(|m| m.get_mut("properties"))
-        .and_then(Value::as_mapping_mut);
-    for (_, prop) in props.into_iter().flatten() {
-        if let Some(m) = prop.as_mapping_mut() {
-            if let Some(default) = m.remove("default") {
-                m.insert(key("x-default"), default);
-            }
+/// Otherwise typify makes the field a plain value that is always sent: an
+/// update that sets nothing would reset the field to its default.
+fn defaults_to_extension(schema: &mut Value) {
+    let Some(m) = schema.as_mapping_mut() else {
+        return;
+    };
+    if let Some(default) = m.remove("default") {
+        m.insert(key("x-default"), default);
+    }
+    if let Some(props) = m.get_mut("properties").and_then(Value::as_mapping_mut) {
+        props.values_mut().for_each(defaults_to_extension);
+    }
+    for k in ["items", "additionalProperties", "not"] {
+        if let Some(sub) = m.get_mut(k) {
+            defaults_to_extension(sub);
         }
     }
-    schema
+    for k in ["allOf", "anyOf", "oneOf"] {
+        if let Some(subs) = m.get_mut(k).and_then(Value::as_sequence_mut) {
+            subs.iter_mut().for_each(defaults_to_extension);
+        }
+    }
+}
+
+/// The schemas `roots` name and every schema they reference, transitively.
+/// A schema responses share with a request is among them: its field is then
+/// optional in responses too, which decodes the same wire.
+fn reachable(schemas: &BTreeMap<String, Value>, roots: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<String> = roots.iter().cloned().collect();
+    while let Some(name) = todo.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some(schema) = schemas.get(&name) {
+            let mut refs = BTreeSet::new();
+            collect_refs(schema, &mut refs);
+            todo.extend(refs);
+        }
+    }
+    seen
 }
 
 /// Rule 3: `sort` enums gain the `-` descending form of each value.

@@ -289,6 +289,100 @@ fn additions_to_the_official_spec_flow_into_fragment_and_code() {
     assert!(code.contains("pub fn filter_group<V>(mut self, value: V) -> Self"));
 }
 
+/// The item named `name` (a struct, an impl's self type) in `module` of
+/// the generated file, with its doc comments removed, as tokens.
+fn generated_items(code: &str, module: &[&str], name: &str) -> Vec<String> {
+    let file: syn::File = syn::parse_str(code).expect("generated code parses");
+    let mut items = &file.items;
+    for m in module {
+        items = items
+            .iter()
+            .find_map(|i| match i {
+                syn::Item::Mod(md) if md.ident == m => md.content.as_ref().map(|(_, c)| c),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no module {m}"));
+    }
+    let is_doc = |a: &syn::Attribute| a.path().is_ident("doc");
+    let text = |item: syn::Item| {
+        prettyplease::unparse(&syn::File {
+            shebang: None,
+            attrs: Vec::new(),
+            items: vec![item],
+        })
+    };
+    items
+        .iter()
+        .filter_map(|i| match i {
+            syn::Item::Struct(s) if s.ident == name => {
+                let mut s = s.clone();
+                s.attrs.retain(|a| !is_doc(a));
+                for f in s.fields.iter_mut() {
+                    f.attrs.retain(|a| !is_doc(a));
+                }
+                Some(text(syn::Item::Struct(s)))
+            }
+            syn::Item::Impl(im) => match &*im.self_ty {
+                syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name) => {
+                    Some(text(i.clone()))
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// Rule 9 on a `$ref`'d request body: if Telnyx documents the server's
+/// default for `managed_account_allow_custom_pricing`, the field stays
+/// optional and unset, so an `update(id)` that sets nothing still sends `{}`
+/// and does not reset the account's custom pricing.
+#[test]
+fn a_default_in_a_referenced_request_schema_leaves_the_field_unset() {
+    let mut spec = official();
+    spec["components"]["schemas"]["UpdateManagedAccountRequest"]["properties"]
+        ["managed_account_allow_custom_pricing"]
+        .as_mapping_mut()
+        .expect("the property")
+        .insert(Value::from("default"), Value::from(false));
+    let (text, _) = xtask::adapt_text(&spec, Some(&fragment_text()), "").expect("adapt");
+    let fragment: Value = serde_yaml::from_str(&text).expect("fragment");
+    let field = &fragment["components"]["schemas"]["UpdateManagedAccountRequest"]["properties"]
+        ["managed_account_allow_custom_pricing"];
+    assert_eq!(field.get("default"), None, "{field:?}");
+    assert_eq!(field["x-default"], Value::from(false));
+
+    // The type and its builder are the checked-in ones, token for token (doc
+    // comments aside): `Option<bool>`, skipped when `None`, `None` by
+    // default. tests/tests/generated_smoke.rs shows that type sending `{}`.
+    let generated = xtask::generate::generate(&text, xtask::FRAGMENT).expect("generate");
+    let code = &generated.files[1].1;
+    let checked_in = fs::read_to_string(
+        xtask::workspace_root()
+            .join(xtask::GEN_DIR)
+            .join("generated.rs"),
+    )
+    .expect("generated.rs");
+    let name = "UpdateManagedAccountRequest";
+    for module in [&["types"][..], &["types", "builder"][..]] {
+        let now = generated_items(code, module, name);
+        assert!(!now.is_empty(), "no {name} in {module:?}");
+        assert_eq!(
+            now,
+            generated_items(&checked_in, module, name),
+            "{module:?}"
+        );
+    }
+    let field = generated_items(code, &["types"], name).remove(0);
+    assert!(
+        field.contains(
+            "#[serde(skip_serializing_if = \"::std::option::Option::is_none\")]\n    \
+             pub managed_account_allow_custom_pricing: ::std::option::Option<bool>,"
+        ),
+        "{field}"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // The vendored spec, the fragment and the code, kept in step by `regen`.
 

@@ -245,3 +245,61 @@ fn the_summary_names_what_changed() {
     let lines = xtask::summary::summarize(Some(&before), &after);
     assert_eq!(lines, vec![format!("+ parameter {} fresh", OPERATIONS[0])]);
 }
+
+/// Rule 9 reaches every schema a request body uses: `$ref`'d components,
+/// what they reference, nested objects, array items and enums, but not a
+/// schema only responses use.
+#[test]
+fn defaults_become_extensions_in_every_request_schema() {
+    let doc = adapt(&spec_with(
+        &first_op(&format!(
+            "      requestBody:\n        content:\n          application/json:\n            schema: {{$ref: '#/components/schemas/Req'}}\n{OK_200}          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Resp'}}\n"
+        )),
+        "",
+        "  schemas:\n    Req:\n      type: object\n      properties:\n        flag: {type: boolean, default: false}\n        nested:\n          type: object\n          properties:\n            depth: {type: integer, default: 2}\n        list: {type: array, items: {$ref: '#/components/schemas/Item'}}\n        kind: {type: string, enum: [a, b], default: a}\n    Item:\n      type: object\n      properties:\n        default: {type: string, default: x}\n    Resp:\n      type: object\n      properties:\n        flag: {type: boolean, default: false}\n",
+    ))
+    .expect("adapt");
+    let schemas = &doc["components"]["schemas"];
+    let text = serde_yaml::to_string(schemas).expect("yaml");
+    let req = &schemas["Req"]["properties"];
+    assert_eq!(req["flag"]["x-default"], Value::from(false), "{text}");
+    assert_eq!(
+        req["nested"]["properties"]["depth"]["x-default"],
+        Value::from(2)
+    );
+    assert_eq!(
+        req["kind"]["oneOf"][0]["x-default"],
+        Value::from("a"),
+        "{text}"
+    );
+    // A property named `default` is a field, not the keyword.
+    let item = &schemas["Item"]["properties"]["default"];
+    assert_eq!(item["x-default"], Value::from("x"), "{text}");
+    for name in ["Req", "Item"] {
+        assert!(!has_default(&schemas[name]), "{name}: {text}");
+    }
+    // Responses decode a missing field as the documented default.
+    assert_eq!(
+        schemas["Resp"]["properties"]["flag"]["default"],
+        Value::from(false)
+    );
+}
+
+/// Whether a `default` keyword is left anywhere in `schema`.
+fn has_default(schema: &Value) -> bool {
+    let Some(m) = schema.as_mapping() else {
+        return false;
+    };
+    m.contains_key("default")
+        || m.get("properties")
+            .and_then(Value::as_mapping)
+            .is_some_and(|p| p.values().any(has_default))
+        || ["items", "additionalProperties", "not"]
+            .iter()
+            .any(|k| m.get(*k).is_some_and(has_default))
+        || ["allOf", "anyOf", "oneOf"].iter().any(|k| {
+            m.get(*k)
+                .and_then(Value::as_sequence)
+                .is_some_and(|s| s.iter().any(has_default))
+        })
+}
