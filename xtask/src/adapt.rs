@@ -4,14 +4,17 @@
 //! The fragment is this module's output and nothing else: every difference
 //! between it and the official spec is one of the rules below, and
 //! [`FRAGMENT_HEADER`] (written at the top of the fragment) says so in prose.
-//! Anything the rules do not know how to adapt is refused with an
-//! [`AdaptError`] that names the operation and the construct, rather than
-//! written half-adapted.
+//! Anything the rules do not know how to adapt, including any keyword not on
+//! the [`allowlist`](crate::allowlist), is refused with an [`AdaptError`]
+//! that names the operation or schema and the construct, rather than written
+//! half-adapted.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde_yaml::{Mapping, Value};
+
+use crate::allowlist;
 
 /// The twelve operations this SDK covers, by official `operationId`.
 ///
@@ -47,7 +50,8 @@ pub const FRAGMENT_HEADER: &str = "\
 #     `page[number]`): progenitor rejects deepObject. Parameter `$ref`s are inlined.
 #  3. `sort` gains the descending `-` forms (`-created_at`, `-email`) that the
 #     official description documents but its enum omits.
-#  4. Enums inside component schemas (response fields) become open:
+#  4. Enums in request and response bodies (components, envelopes, inline
+#     bodies; with or without `type: string`) become open:
 #     `oneOf: [{enum: E}, {type: string, not: {enum: E}}]` (a known value, or
 #     any other string), so a value Telnyx adds later does not fail the whole
 #     response. Query-parameter enums stay closed.
@@ -65,6 +69,11 @@ pub const FRAGMENT_HEADER: &str = "\
 #  9. In request bodies (inline or `$ref`'d, and every schema they reference)
 #     `default` becomes `x-default`, so the body carries only the fields the
 #     caller set, as the official SDKs send it; the server applies the default.
+# 10. `additionalProperties: false` is dropped: it would make typify reject
+#     any field Telnyx adds later. 3.1's numeric `exclusiveMinimum: N` becomes
+#     `minimum: N` + `exclusiveMinimum: true` (likewise for maximum).
+#
+# Any keyword the adaptation does not understand is refused, not dropped.
 ";
 
 /// Why the official spec could not be adapted.
@@ -150,6 +159,29 @@ pub fn adapt(official: &Value) -> Result<Value, AdaptError> {
             }
         }
         if wanted_here {
+            if let Some(Value::String(r)) = item_map.get("$ref") {
+                return Err(err(
+                    path_str,
+                    format!("is a `$ref` to {r}; path item references are not supported"),
+                ));
+            }
+            if item_map.contains_key("parameters") {
+                return Err(err(
+                    path_str,
+                    "path-level `parameters` are not supported; move them into the operations",
+                ));
+            }
+            let others: Mapping = item_map
+                .iter()
+                .filter(|(k, _)| !k.as_str().is_some_and(|m| METHODS.contains(&m)))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            allowlist::check(
+                path_str,
+                "the path item",
+                &Value::Mapping(others),
+                allowlist::PATH_ITEM,
+            )?;
             for method in METHODS {
                 if let Some(op) = item_map.get(*method) {
                     if get_str(op, "operationId").is_none() {
@@ -159,12 +191,6 @@ pub fn adapt(official: &Value) -> Result<Value, AdaptError> {
                         ));
                     }
                 }
-            }
-            if item_map.contains_key("parameters") {
-                return Err(err(
-                    path_str,
-                    "path-level `parameters` are not supported; move them into the operations",
-                ));
             }
             out_paths.insert(path.clone(), Value::Mapping(out_item));
         }
@@ -254,6 +280,7 @@ impl<'a> Context<'a> {
         let op_map = op
             .as_mapping()
             .ok_or_else(|| err(&loc, "is not an object"))?;
+        allowlist::check(&loc, "the operation", op, allowlist::OPERATION)?;
         let offers_csv = self.offers_csv(op);
 
         // Error responses are left out (rule 7), but the schemas they name
@@ -277,7 +304,6 @@ impl<'a> Context<'a> {
                 "responses" => {
                     out.insert(k.clone(), self.responses(&loc, v)?);
                 }
-                "callbacks" => return Err(err(&loc, "`callbacks` are not supported")),
                 _ => {
                     out.insert(k.clone(), v.clone());
                 }
@@ -328,6 +354,14 @@ impl<'a> Context<'a> {
             };
             let name = get_str(p, "name").unwrap_or_default();
             let location = get_str(p, "in").unwrap_or_default();
+            let what = format!("parameter `{name}`");
+            allowlist::check(loc, &what, p, allowlist::PARAMETER)?;
+            if !allowlist::PARAMETER_IN.contains(&location) {
+                return Err(err(
+                    loc,
+                    format!("{what} is `in: {location}`; only query, path and header parameters are supported"),
+                ));
+            }
             if offers_csv && location == "header" && name.eq_ignore_ascii_case("accept") {
                 continue; // rule 8
             }
@@ -379,6 +413,12 @@ impl<'a> Context<'a> {
         };
         match get_str(schema, "type") {
             Some("object") => {
+                allowlist::check(
+                    loc,
+                    &format!("deepObject member `{wire_name}`"),
+                    schema,
+                    allowlist::DEEP_OBJECT,
+                )?;
                 let props = get(schema, "properties").and_then(Value::as_mapping).ok_or_else(|| {
                     err(loc, format!("deepObject parameter `{wire_name}` is an object without `properties`"))
                 })?;
@@ -419,15 +459,17 @@ impl<'a> Context<'a> {
     }
 
     fn request_body(&mut self, loc: &str, op_id: &str, body: &Value) -> Result<Value, AdaptError> {
+        allowlist::check(loc, "the request body", body, allowlist::REQUEST_BODY)?;
         let mut body = body.as_mapping().cloned().unwrap_or_default();
         if let Some(content) = body.get_mut("content").and_then(Value::as_mapping_mut) {
             for (mime, media) in content.iter_mut() {
                 let mime = mime.as_str().unwrap_or_default().to_owned();
+                let here = format!("{loc} request body ({mime})");
+                allowlist::check(&here, "the media type", media, allowlist::MEDIA_TYPE)?;
                 let Some(schema) = get(media, "schema") else {
                     continue;
                 };
-                let converted =
-                    self.schema(&format!("{loc} request body ({mime})"), schema, false, "")?;
+                let converted = self.schema(&here, schema, true, "")?;
                 let new = if get(&converted, "$ref").is_some() {
                     converted
                 } else {
@@ -452,6 +494,12 @@ impl<'a> Context<'a> {
                 Some(resolved) => resolved,
                 None => r,
             };
+            allowlist::check(
+                loc,
+                &format!("response {}", status_text(code)),
+                r,
+                allowlist::RESPONSE,
+            )?;
             let mut r = r.as_mapping().cloned().unwrap_or_default();
             if let Some(content) = r.get_mut("content").and_then(Value::as_mapping_mut) {
                 if content.contains_key("application/json") {
@@ -460,11 +508,12 @@ impl<'a> Context<'a> {
                 }
                 for (mime, media) in content.iter_mut() {
                     let mime = mime.as_str().unwrap_or_default().to_owned();
+                    let here = format!("{loc} response ({mime})");
+                    allowlist::check(&here, "the media type", media, allowlist::MEDIA_TYPE)?;
                     let Some(schema) = get(media, "schema") else {
                         continue;
                     };
-                    let converted =
-                        self.schema(&format!("{loc} response ({mime})"), schema, false, "")?;
+                    let converted = self.schema(&here, schema, true, "")?;
                     let new = if get(&converted, "$ref").is_some() {
                         converted
                     } else {
@@ -498,38 +547,29 @@ impl<'a> Context<'a> {
         Value::Mapping(r)
     }
 
-    /// Converts one schema (recursively) to 3.0.3 with rules 1, 4 and 5.
-    /// `in_component` is true inside component schemas (where enums open up);
-    /// `prop_name` is the property or parameter name the schema describes.
+    /// Converts one schema (recursively) to 3.0.3 with rules 1, 4, 5 and 10.
+    /// `loc` names the schema (`schema U.field[]`); `open_enums` is true in
+    /// request and response bodies, false in parameters; `prop_name` is the
+    /// property or parameter name the schema describes.
     fn schema(
         &mut self,
         loc: &str,
         s: &Value,
-        in_component: bool,
+        open_enums: bool,
         prop_name: &str,
     ) -> Result<Value, AdaptError> {
         let Some(map) = s.as_mapping() else {
             return Ok(s.clone());
         };
         if let Some(r) = get_str(s, "$ref") {
+            allowlist::check(loc, "a `$ref`", s, allowlist::REF_SIBLINGS)?;
             let name = r.strip_prefix("#/components/schemas/").ok_or_else(|| {
                 err(loc, format!("`$ref: {r}` points outside components.schemas (external refs are not supported)"))
             })?;
             self.referenced.insert(name.to_owned());
             return Ok(s.clone());
         }
-        for unsupported in [
-            "const",
-            "prefixItems",
-            "$defs",
-            "if",
-            "dependentSchemas",
-            "unevaluatedProperties",
-        ] {
-            if map.contains_key(unsupported) {
-                return Err(err(loc, format!("uses `{unsupported}`, a JSON Schema 2020-12 construct the adaptation does not know")));
-            }
-        }
+        allowlist::check(loc, "the schema", s, allowlist::SCHEMA)?;
         let mut out = Mapping::new();
         for (k, v) in map {
             let k_str = k.as_str().unwrap_or_default();
@@ -556,17 +596,26 @@ impl<'a> Context<'a> {
                     let mut props = Mapping::new();
                     for (pn, ps) in v.as_mapping().into_iter().flatten() {
                         let pn_str = pn.as_str().unwrap_or_default();
-                        props.insert(pn.clone(), self.schema(loc, ps, in_component, pn_str)?);
+                        let here = format!("{loc}.{pn_str}");
+                        props.insert(pn.clone(), self.schema(&here, ps, open_enums, pn_str)?);
                     }
                     out.insert(k.clone(), Value::Mapping(props));
                 }
-                "items" | "additionalProperties" if v.is_mapping() => {
-                    out.insert(k.clone(), self.schema(loc, v, in_component, "")?);
+                "items" if v.is_mapping() => {
+                    let here = format!("{loc}[]");
+                    out.insert(k.clone(), self.schema(&here, v, open_enums, "")?);
                 }
+                "additionalProperties" if v.is_mapping() => {
+                    let here = format!("{loc}.*");
+                    out.insert(k.clone(), self.schema(&here, v, open_enums, "")?);
+                }
+                // Rule 10: typify turns `false` into `deny_unknown_fields`,
+                // and a field Telnyx adds would fail the whole response.
+                "additionalProperties" if v.as_bool() == Some(false) => {}
                 "allOf" | "anyOf" | "oneOf" => {
                     let mut seq = Vec::new();
                     for sub in v.as_sequence().into_iter().flatten() {
-                        seq.push(self.schema(loc, sub, in_component, prop_name)?);
+                        seq.push(self.schema(loc, sub, open_enums, prop_name)?);
                     }
                     out.insert(k.clone(), Value::Sequence(seq));
                 }
@@ -575,6 +624,20 @@ impl<'a> Context<'a> {
                     if let Some(first) = v.as_sequence().and_then(|s| s.first()) {
                         out.entry(key("example")).or_insert_with(|| first.clone());
                     }
+                }
+                // 3.1 writes an exclusive bound as the number, 3.0 as the
+                // bound plus `true`.
+                "exclusiveMinimum" | "exclusiveMaximum" if v.is_number() => {
+                    let bound = if k_str == "exclusiveMinimum" {
+                        "minimum"
+                    } else {
+                        "maximum"
+                    };
+                    if map.contains_key(bound) {
+                        return Err(err(loc, format!("has both `{bound}` and a numeric `{k_str}`; 3.0 has room for one bound")));
+                    }
+                    out.insert(key(bound), v.clone());
+                    out.insert(k.clone(), Value::Bool(true));
                 }
                 _ => {
                     out.insert(k.clone(), v.clone());
@@ -587,11 +650,20 @@ impl<'a> Context<'a> {
         {
             out.entry(key("format")).or_insert_with(|| key("date-time"));
         }
-        // Rule 4: open enums in component schemas.
-        if in_component
-            && out.contains_key("enum")
-            && out.get("type").and_then(Value::as_str) == Some("string")
-        {
+        // Rule 4: open enums in bodies.
+        if open_enums && out.contains_key("enum") {
+            let strings = out.get("type").is_none_or(|t| t.as_str() == Some("string"))
+                && out
+                    .get("enum")
+                    .and_then(Value::as_sequence)
+                    .is_some_and(|values| values.iter().all(Value::is_string));
+            if !strings {
+                return Err(err(
+                    loc,
+                    "has an enum whose values are not all strings; only a string enum can be \
+                     opened (rule 4), and a closed one would fail a whole response on a new value",
+                ));
+            }
             return Ok(open_enum(out));
         }
         Ok(Value::Mapping(out))
@@ -712,12 +784,17 @@ fn add_descending_sort(schema: &mut Value, loc: &str) -> Result<(), AdaptError> 
 }
 
 fn is_success(code: &Value) -> bool {
-    let c = match code {
+    status_text(code).starts_with('2')
+}
+
+/// A response's status key (`200`, `2XX`) as text, whether YAML read it as
+/// a number or a string.
+fn status_text(code: &Value) -> String {
+    match code {
         Value::String(s) => s.clone(),
         Value::Number(n) => n.to_string(),
-        _ => return false,
-    };
-    c.starts_with('2')
+        _ => String::new(),
+    }
 }
 
 /// Rule 6: names for the hoisted `{data}` envelopes.

@@ -21,6 +21,7 @@
 #![forbid(unsafe_code)]
 
 pub mod adapt;
+pub mod allowlist;
 pub mod diff;
 pub mod generate;
 pub mod summary;

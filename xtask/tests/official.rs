@@ -383,6 +383,46 @@ fn a_default_in_a_referenced_request_schema_leaves_the_field_unset() {
     );
 }
 
+/// Strictness in a newer spec must not reach the generated types: a closed
+/// object or enum would fail a whole response when Telnyx adds a field or a
+/// value.
+#[test]
+fn strictness_in_the_official_spec_does_not_reach_the_generated_code() {
+    let mut spec = official();
+    let account = spec["components"]["schemas"]["ManagedAccount"]
+        .as_mapping_mut()
+        .expect("ManagedAccount");
+    account.insert(Value::from("additionalProperties"), Value::from(false));
+    account["properties"]
+        .as_mapping_mut()
+        .expect("properties")
+        .insert(
+            Value::from("tier"),
+            serde_yaml::from_str("{enum: [gold, silver]}").expect("yaml"),
+        );
+    spec["paths"]["/managed_accounts"]["get"]["responses"]["200"]["content"]["application/json"]
+        ["schema"]["properties"]
+        .as_mapping_mut()
+        .expect("envelope properties")
+        .insert(
+            Value::from("status"),
+            serde_yaml::from_str("{type: string, enum: [complete, partial]}").expect("yaml"),
+        );
+    let (text, _) = xtask::adapt_text(&spec, Some(&fragment_text()), "").expect("adapt");
+    let generated = xtask::generate::generate(&text, xtask::FRAGMENT).expect("generate");
+    let code = &generated.files[1].1;
+    assert!(!code.contains("deny_unknown_fields"));
+    // Each enum is a known value or any other string.
+    for name in ["ManagedAccountTier", "ManagedAccountMultiListingPageStatus"] {
+        assert!(
+            code.contains(&format!(
+                "#[serde(untagged)]\n    pub enum {name} {{\n        Variant0({name}Variant0),\n        Variant1({name}Variant1),\n    }}"
+            )),
+            "{name} is not open"
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------
 // The vendored spec, the fragment and the code, kept in step by `regen`.
 
