@@ -147,7 +147,8 @@ pub fn regen(root: &Path, opts: &Options) -> Result<Vec<String>, String> {
     )?;
     if changes.is_empty() {
         out.push(format!(
-            "{FRAGMENT}: no operation, parameter, field or enum value changed"
+            "{FRAGMENT}: no change that the wire or the generated code sees \
+             (descriptions and examples are not compared)"
         ));
     } else {
         out.push(format!(

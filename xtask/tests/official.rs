@@ -277,9 +277,9 @@ fn additions_to_the_official_spec_flow_into_fragment_and_code() {
     assert_eq!(
         changes,
         vec![
-            "+ field ManagedAccount.billing_group_id",
+            "+ field ManagedAccount.billing_group_id (required: false, type: string)",
             "+ field OrganizationUser.user_status value \"suspended\"",
-            "+ parameter ListOrganizationUsers filter[group]",
+            "+ parameter ListOrganizationUsers filter[group] (in: query, required: false, type: string)",
         ]
     );
     let generated = xtask::generate::generate(&text, xtask::FRAGMENT).expect("generate");
@@ -491,6 +491,11 @@ fn check_names_a_hand_edit_to_the_fragment() {
         "{err}"
     );
     assert!(err.contains("edited by hand?"), "{err}");
+    // ... says what the edit changes ...
+    assert!(
+        err.contains("  ~ parameter ListManagedAccounts page[number]: minimum 2 -> 1\n"),
+        "{err}"
+    );
     // ... and shows the edit, as a unified diff from the file to what regen writes.
     let diff = format!(
         "--- {0} (checked in)\n+++ {0} (as regen derives it)\n",
@@ -601,7 +606,9 @@ fn regen_from_a_whole_spec_cuts_it_to_the_twelve_operations() {
     )
     .expect("regen --from");
     assert!(
-        lines.contains(&"  + field UserGroupReference.color".to_owned()),
+        lines.contains(
+            &"  + field UserGroupReference.color (required: false, type: string)".to_owned()
+        ),
         "{lines:?}"
     );
     for rel in [xtask::UPSTREAM, xtask::FRAGMENT] {

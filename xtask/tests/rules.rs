@@ -243,7 +243,13 @@ fn the_summary_names_what_changed() {
     ))
     .expect("adapt");
     let lines = xtask::summary::summarize(Some(&before), &after);
-    assert_eq!(lines, vec![format!("+ parameter {} fresh", OPERATIONS[0])]);
+    assert_eq!(
+        lines,
+        vec![format!(
+            "+ parameter {} fresh (in: query, required: false, type: string)",
+            OPERATIONS[0]
+        )]
+    );
 }
 
 /// Rule 9 reaches every schema a request body uses: `$ref`'d components,
