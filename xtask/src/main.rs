@@ -12,8 +12,9 @@ usage: cargo xtask regen [--check] [--from [OFFICIAL_SPEC]]
   regen --from SPEC     first cut Telnyx's official OpenAPI 3.1 spec (YAML or JSON, whole or a
                         subset) to the twelve operations into openapi/upstream/, print what
                         changed, then derive the rest
-  --check               write nothing; exit 1, naming the file, if any of the three is not
-                        what the one before it derives (a hand edit, or a forgotten regen)";
+  --check               write nothing; exit 1, naming the file and printing a diff of it, if
+                        any of the three is not what the one before it derives (a hand
+                        edit, or a forgotten regen)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
