@@ -473,6 +473,10 @@ fn keywords_the_adaptation_does_not_know_are_refused_by_name_and_place() {
         "encoding",
     );
     refused_in_op(&format!("      links: {{}}\n{OK_200}"), "links");
+    refused_in_op(
+        &format!("      parameters:\n        - {{name: session, in: cookie, schema: {{type: string}}}}\n{OK_200}"),
+        "in: cookie",
+    );
     // Extensions and what the adaptation knows pass.
     adapt(&spec_with(
         &first_op(&format!(
