@@ -5,7 +5,7 @@
 //! between it and the official spec is one of the rules below, and
 //! [`FRAGMENT_HEADER`] (written at the top of the fragment) says so in prose.
 //! Anything the rules do not know how to adapt, including any keyword not on
-//! the [`allowlist`](crate::allowlist), is refused with an [`AdaptError`]
+//! the [`allowlist`], is refused with an [`AdaptError`]
 //! that names the operation or schema and the construct, rather than written
 //! half-adapted.
 
