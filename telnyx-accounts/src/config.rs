@@ -196,7 +196,7 @@ impl ClientBuilder {
     /// Checks the settings; does no I/O.
     pub(crate) fn into_config(self) -> Result<Config> {
         let credentials = Credentials::api_key(self.api_key.unwrap_or_default(), API_KEY_ENV)?;
-        let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let base = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
         let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         if timeout.is_zero() {
             return Err(Error::config("the timeout must be greater than zero"));
@@ -243,7 +243,9 @@ impl ClientBuilder {
         };
         Ok(Config {
             http,
-            base_url,
+            base_url: base.as_str().trim_end_matches('/').to_owned(),
+            base_path: base.path().trim_end_matches('/').to_owned(),
+            base,
             headers,
             credentials,
             timeout,
@@ -260,6 +262,10 @@ pub(crate) struct Config {
     pub(crate) http: reqwest::Client,
     /// Without a trailing `/`.
     pub(crate) base_url: String,
+    /// Parsed once: each call only sets its path and query on a clone.
+    pub(crate) base: reqwest::Url,
+    /// The base URL's path, without a trailing `/` (`/v2`).
+    pub(crate) base_path: String,
     /// `User-Agent` and the default headers (not `Authorization`).
     pub(crate) headers: HeaderMap,
     pub(crate) credentials: Credentials,
@@ -294,8 +300,8 @@ fn default_http_client(connect_timeout: Duration) -> Result<reqwest::Client> {
         .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))
 }
 
-/// Checks a base URL and returns it without a trailing `/`.
-fn parse_base_url(raw: &str) -> Result<String> {
+/// Checks a base URL.
+fn parse_base_url(raw: &str) -> Result<reqwest::Url> {
     let url = reqwest::Url::parse(raw.trim())
         .map_err(|e| Error::config(format!("base URL {raw:?} does not parse: {e}")))?;
     match url.scheme() {
@@ -327,7 +333,7 @@ fn parse_base_url(raw: &str) -> Result<String> {
             "base URL {raw:?} must not have a query or fragment"
         )));
     }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
+    Ok(url)
 }
 
 #[cfg(test)]

@@ -343,21 +343,27 @@ impl Transport {
         })
     }
 
-    /// The request of one attempt, hooks applied.
-    fn request(
-        &self,
-        call: &Call,
-        opts: &RequestOptions,
-        info: AttemptInfo,
-    ) -> Result<reqwest::Request> {
+    /// The URL of a call: the base URL with the call's path and query.
+    fn url(&self, call: &Call) -> reqwest::Url {
         let c = &self.config;
-        let url = format!("{}{}", c.base_url, call.path);
-        let mut url = reqwest::Url::parse(&url)
-            .map_err(|e| Error::invalid("path", format!("does not make a URL: {e}")))?;
+        let mut url = c.base.clone();
+        url.set_path(&[c.base_path.as_str(), call.path.as_str()].concat());
         if !call.query.is_empty() {
             url.query_pairs_mut()
                 .extend_pairs(call.query.iter().map(|(k, v)| (*k, v.as_str())));
         }
+        url
+    }
+
+    /// The request of one attempt, hooks applied.
+    fn request(
+        &self,
+        call: &Call,
+        url: reqwest::Url,
+        opts: &RequestOptions,
+        info: AttemptInfo,
+    ) -> reqwest::Request {
+        let c = &self.config;
         let mut request = reqwest::Request::new(call.op.method.clone(), url);
         let headers = request.headers_mut();
         headers.clone_from(&c.headers);
@@ -380,7 +386,7 @@ impl Transport {
         request
             .headers_mut()
             .insert(AUTHORIZATION, c.credentials.authorization());
-        Ok(request)
+        request
     }
 
     /// Sends one attempt and reads the whole body (at most
@@ -441,6 +447,7 @@ impl Attempts<'_> {
         let t = self.transport;
         let op = self.call.op;
         let idempotency = op.idempotency;
+        let url = t.url(self.call);
         let mut spent = 0;
         let mut attempt: u32 = 0;
         loop {
@@ -454,7 +461,7 @@ impl Attempts<'_> {
                 path: op.path,
                 attempt,
             };
-            let request = t.request(self.call, self.opts, info)?;
+            let request = t.request(self.call, url.clone(), self.opts, info);
             let sent = Instant::now();
             let result =
                 match tokio::time::timeout(self.timeout.min(left), t.attempt(request)).await {
