@@ -297,18 +297,18 @@ impl Transport {
             started: Instant::now(),
             deadline,
         };
-        let success = attempts.run().instrument(span).await?;
+        let done = attempts.run().instrument(span).await?;
         let Success {
             status,
             headers,
             body,
-        } = success.value;
+        } = done.success;
         let meta = ResponseMeta {
             status,
             rate_limit: retry::rate_limit(&headers),
             headers,
-            attempts: success.attempts,
-            elapsed: success.elapsed,
+            attempts: done.attempts,
+            elapsed: done.elapsed,
         };
         match decode(&body) {
             Ok(value) => Ok(Response::new(value, meta)),
@@ -317,7 +317,7 @@ impl Transport {
     }
 
     /// A decode error with a short, secret-free snippet of the body.
-    pub(crate) fn decode_error(
+    fn decode_error(
         &self,
         status: u16,
         headers: HeaderMap,
@@ -424,9 +424,9 @@ impl Transport {
     }
 }
 
-/// A value with the attempts and time it took.
-struct Done<T> {
-    value: T,
+/// The 2xx response a call ended with, and the attempts and time it took.
+struct Done {
+    success: Success,
     attempts: u32,
     elapsed: Duration,
 }
@@ -443,7 +443,7 @@ struct Attempts<'a> {
 }
 
 impl Attempts<'_> {
-    async fn run(self) -> Result<Done<Success>> {
+    async fn run(self) -> Result<Done> {
         let t = self.transport;
         let op = self.call.op;
         let idempotency = op.idempotency;
@@ -483,7 +483,7 @@ impl Attempts<'_> {
                     });
                     t.budget.refill(spent);
                     return Ok(Done {
-                        value: success,
+                        success,
                         attempts: attempt,
                         elapsed: self.started.elapsed(),
                     });
