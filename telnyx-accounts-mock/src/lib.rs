@@ -58,29 +58,47 @@
 #![forbid(unsafe_code)]
 
 mod accounts;
+mod auth;
 mod body;
+mod builder;
 mod errors;
 mod faults;
+mod fixtures;
+mod inflight;
+mod listener;
 mod log;
+mod pipeline;
 mod query;
+mod ratelimit;
 mod routes;
+mod seed;
 mod server;
 mod state;
 mod users;
 mod wire;
 
-pub use faults::{Fault, FaultRule, RetryHint};
-pub use log::RecordedRequest;
-pub use server::{
-    MockServer, MockServerBuilder, DEFAULT_ACCOUNTS, DEFAULT_API_KEY, DEFAULT_CHANNEL_POOL,
-    DEFAULT_LOG_CAPACITY, DEFAULT_SEED, DEFAULT_USERS,
+use std::time::Duration;
+
+pub use builder::{
+    MockServerBuilder, DEFAULT_ACCOUNTS, DEFAULT_API_KEY, DEFAULT_CHANNEL_POOL,
+    DEFAULT_DRAIN_TIMEOUT, DEFAULT_LOG_CAPACITY, DEFAULT_LOG_MAX_BYTES, DEFAULT_SEED,
+    DEFAULT_TOKEN_TTL, DEFAULT_USERS, DEFAULT_WAIT_TIMEOUT,
 };
+pub use faults::{Fault, FaultRule, RetryHint, Times};
+pub use fixtures::{FixtureError, NewAccount, NewUser};
+pub use log::{RecordedRequest, WaitTimeout};
+pub use server::MockServer;
 pub use state::{AccountStatus, MockAccount, MockGroup, MockUser, UserStatus};
 
-/// State shared by every connection.
+/// State shared by every connection and the [`MockServer`] handle.
 pub(crate) struct Shared {
-    pub(crate) api_key: String,
+    pub(crate) auth: auth::Auth,
     pub(crate) store: parking_lot::RwLock<state::Store>,
     pub(crate) faults: faults::FaultSet,
     pub(crate) log: log::RequestLog,
+    /// `None`: no rate limit, and no `x-ratelimit-*` headers.
+    pub(crate) limiter: Option<ratelimit::RateLimiter>,
+    /// Added to every response.
+    pub(crate) latency: Duration,
+    pub(crate) in_flight: inflight::InFlight,
 }

@@ -4,6 +4,8 @@ mod accounts;
 mod common;
 mod errors;
 mod faults;
+mod lifecycle;
 mod log;
 mod program;
+mod strict;
 mod users;
