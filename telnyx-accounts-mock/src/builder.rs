@@ -15,7 +15,7 @@ use crate::faults::FaultSet;
 use crate::inflight::InFlight;
 use crate::listener::serve;
 use crate::log::RequestLog;
-use crate::ratelimit::RateLimiter;
+use crate::ratelimit::{RateLimiter, DEFAULT_WINDOW};
 use crate::server::{MockServer, Running};
 use crate::state::{SeedOptions, Store};
 use crate::{pipeline, Shared};
@@ -58,6 +58,7 @@ pub struct MockServerBuilder {
     token_ttl: Duration,
     latency: Duration,
     rate_limit: Option<u32>,
+    rate_limit_window: Duration,
     own_thread: bool,
     drain_timeout: Duration,
     wait_timeout: Duration,
@@ -78,6 +79,7 @@ impl std::fmt::Debug for MockServerBuilder {
             .field("token_ttl", &self.token_ttl)
             .field("latency", &self.latency)
             .field("rate_limit", &self.rate_limit)
+            .field("rate_limit_window", &self.rate_limit_window)
             .field("own_thread", &self.own_thread)
             .field("drain_timeout", &self.drain_timeout)
             .field("wait_timeout", &self.wait_timeout)
@@ -100,6 +102,7 @@ impl Default for MockServerBuilder {
             token_ttl: DEFAULT_TOKEN_TTL,
             latency: Duration::ZERO,
             rate_limit: None,
+            rate_limit_window: DEFAULT_WINDOW,
             own_thread: true,
             drain_timeout: DEFAULT_DRAIN_TIMEOUT,
             wait_timeout: DEFAULT_WAIT_TIMEOUT,
@@ -205,6 +208,14 @@ impl MockServerBuilder {
         self
     }
 
+    /// The rate limit's window (default one second, as Telnyx's "per
+    /// second"): [`MockServerBuilder::rate_limit`] requests per window. A
+    /// longer window lets a test exhaust the limit without racing the clock.
+    pub fn rate_limit_window(mut self, window: Duration) -> Self {
+        self.rate_limit_window = window;
+        self
+    }
+
     /// Whether the mock runs on a thread and runtime of its own (the
     /// default, `true`), as wiremock does: a test that blocks its own
     /// runtime's thread (a current-thread `#[tokio::test]` calling blocking
@@ -261,7 +272,9 @@ impl MockServerBuilder {
             store: parking_lot::RwLock::new(store),
             faults: FaultSet::default(),
             log: RequestLog::new(self.log_capacity, self.log_max_bytes),
-            limiter: self.rate_limit.map(|n| RateLimiter::new(n, started)),
+            limiter: self
+                .rate_limit
+                .map(|n| RateLimiter::new(n, self.rate_limit_window, started)),
             latency: self.latency,
             in_flight: InFlight::default(),
         });

@@ -1,8 +1,9 @@
 //! Telnyx's rate limit: N requests per second per credential, as a fixed
 //! window.
 //!
-//! Windows are one second long and aligned to the server's start (window k
-//! covers `[k s, (k + 1) s)` after it), the same for every credential. Each
+//! Windows are one second long (tests may choose another length) and
+//! aligned to the server's start (window k covers `[k s, (k + 1) s)` after
+//! it), the same for every credential. Each
 //! credential (the API key; each OAuth client, whichever of its tokens it
 //! uses; and one shared bucket for requests with no valid credential) may
 //! make N requests in a window; the next ones get a 429. Every API response
@@ -20,8 +21,8 @@ use std::time::{Duration, Instant};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use parking_lot::Mutex;
 
-/// The length of one window.
-const WINDOW: Duration = Duration::from_secs(1);
+/// The length of one window, unless a test chooses another.
+pub(crate) const DEFAULT_WINDOW: Duration = Duration::from_secs(1);
 
 /// Where one request stands against the limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,15 +51,18 @@ impl Verdict {
 /// Requests counted in the current window, per credential.
 pub(crate) struct RateLimiter {
     limit: u32,
+    /// Never zero.
+    window: Duration,
     start: Instant,
     /// credential -> (window index, requests counted in it)
     windows: Mutex<HashMap<String, (u128, u32)>>,
 }
 
 impl RateLimiter {
-    pub(crate) fn new(limit: u32, start: Instant) -> Self {
+    pub(crate) fn new(limit: u32, window: Duration, start: Instant) -> Self {
         RateLimiter {
             limit,
+            window: window.max(Duration::from_millis(1)),
             start,
             windows: Mutex::new(HashMap::new()),
         }
@@ -67,10 +71,10 @@ impl RateLimiter {
     /// Counts one request of `credential` arriving at `now`.
     pub(crate) fn check(&self, credential: &str, now: Instant) -> Verdict {
         let elapsed = now.saturating_duration_since(self.start);
-        let window = elapsed.as_nanos() / WINDOW.as_nanos();
-        let ends_at = WINDOW.as_nanos() * (window + 1);
-        let left = ends_at.saturating_sub(elapsed.as_nanos());
-        let reset_secs = u64::try_from(left.div_ceil(WINDOW.as_nanos())).unwrap_or(1);
+        let length = self.window.as_nanos();
+        let window = elapsed.as_nanos() / length;
+        let left = (length * (window + 1)).saturating_sub(elapsed.as_nanos());
+        let reset_secs = u64::try_from(left.div_ceil(1_000_000_000)).unwrap_or(u64::MAX);
         let mut windows = self.windows.lock();
         let (current, used) = windows.entry(credential.to_owned()).or_insert((window, 0));
         if *current != window {
@@ -97,7 +101,7 @@ mod tests {
     #[test]
     fn fixed_window_per_credential() {
         let start = Instant::now();
-        let rl = RateLimiter::new(2, start);
+        let rl = RateLimiter::new(2, DEFAULT_WINDOW, start);
         let at = |ms| start + Duration::from_millis(ms);
         let v = rl.check("key", at(100));
         assert_eq!((v.allowed, v.remaining, v.reset_secs), (true, 1, 1));
@@ -109,5 +113,20 @@ mod tests {
         // The next window refills.
         let v = rl.check("key", at(1_000));
         assert_eq!((v.allowed, v.remaining, v.reset_secs), (true, 1, 1));
+    }
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+
+    #[test]
+    fn reset_counts_whole_seconds_left_in_longer_windows() {
+        let start = Instant::now();
+        let rl = RateLimiter::new(1, Duration::from_secs(60), start);
+        let v = rl.check("key", start + Duration::from_millis(500));
+        assert_eq!(v.reset_secs, 60);
+        let v = rl.check("key", start + Duration::from_millis(58_100));
+        assert_eq!((v.allowed, v.reset_secs), (false, 2));
     }
 }
