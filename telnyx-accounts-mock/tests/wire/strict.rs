@@ -382,7 +382,15 @@ async fn the_request_is_validated_before_the_id_is_looked_up() {
         .find(|a| a.status == AccountStatus::Cancelled)
         .expect("a cancelled account")
         .id;
-    let cases: Vec<(Method, String, Option<&str>, Option<&str>, u16)> = vec![
+    // (method, path, content type, body, the status that answers)
+    type Case = (
+        Method,
+        String,
+        Option<&'static str>,
+        Option<&'static str>,
+        u16,
+    );
+    let cases: Vec<Case> = vec![
         // No body on a route that requires one: 422 before 404.
         (Method::PATCH, format!("{LIST}/{missing}"), None, None, 422),
         (
