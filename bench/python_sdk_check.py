@@ -18,6 +18,14 @@ users list / retrieve / remove, and the groups report as JSON and as CSV
 models declare is present. Each run creates one account and removes one user.
 Exit status 0: every check passed.
 
+With `--client-id ID --client-secret SECRET` (the program started with the
+same `--client-id`/`--client-secret`), it also checks OAuth2 client
+credentials: the SDK, given no API key, gets a token from the mock and lists
+accounts with it. The SDK posts its token request to the absolute
+`https://api.telnyx.com/v2/oauth/token` whatever its base URL is, so the
+check gives it an httpx transport that sends api.telnyx.com to the mock
+instead, and refuses any host but loopback: nothing leaves the machine.
+
 Options:
   --wire        also print every request the SDK sent (method, path, decoded
                 query pairs in order, raw query, JSON body)
@@ -36,6 +44,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import sys
 import urllib.parse
 import uuid
@@ -269,12 +278,57 @@ def full_check(client: telnyx.Telnyx) -> None:
         print(f"  note get_groups_report(accept='text/csv') without raw response: {type(e).__name__}: {e}")
 
 
+class ToMock(httpx.BaseTransport):
+    """Sends api.telnyx.com to the mock, and refuses every non-loopback host."""
+
+    def __init__(self, base_url: str) -> None:
+        self.target = httpx.URL(base_url)
+        self.inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host == "api.telnyx.com":
+            request.url = request.url.copy_with(scheme=self.target.scheme, host=self.target.host, port=self.target.port)
+        if request.url.host not in ("127.0.0.1", "localhost"):
+            raise RuntimeError(f"refusing to send a request to {request.url.host}")
+        return self.inner.handle_request(request)
+
+
+def oauth_check(args: argparse.Namespace) -> None:
+    print("OAuth2 client credentials (no API key)")
+    os.environ.pop("TELNYX_API_KEY", None)
+    sent: list[httpx.Request] = []
+    http = httpx.Client(transport=ToMock(args.base_url), event_hooks={"request": [sent.append]})
+    client = telnyx.Telnyx(
+        api_key=None, client_id=args.client_id, client_secret=args.client_secret,
+        base_url=args.base_url, max_retries=0, http_client=http,
+    )
+    first = client.managed_accounts.list(page_size=5)
+    second = client.managed_accounts.list(page_size=5, page_number=2)
+    tokens = [r for r in sent if r.url.path == "/v2/oauth/token"]
+    check(len(first.data) == 5 and len(second.data) == 5, "lists accounts with a token")
+    check(len(tokens) == 1, f"one token request for two calls ({len(tokens)})")
+    if tokens:
+        t = tokens[0]
+        check(t.method == "POST" and t.content == b"grant_type=client_credentials", "token request: POST grant_type=client_credentials")
+        check(t.headers.get("content-type") == "application/x-www-form-urlencoded", "token request: form-encoded")
+        check(t.headers.get("authorization", "").startswith("Basic "), "token request: Basic credentials")
+    api = [r for r in sent if r.url.path != "/v2/oauth/token"]
+    check(all(r.headers.get("authorization", "").startswith("Bearer mock-token-") for r in api), "API requests carry the issued token")
+    wrong = telnyx.Telnyx(
+        api_key=None, client_id=args.client_id, client_secret="wrong-secret", base_url=args.base_url,
+        max_retries=0, http_client=httpx.Client(transport=ToMock(args.base_url)),
+    )
+    expect_error(telnyx.AuthenticationError, lambda: wrong.managed_accounts.list(), "a wrong client secret")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--base-url", default="http://127.0.0.1:4010/v2")
     ap.add_argument("--api-key", default="KEY")
     ap.add_argument("--wire", action="store_true")
     ap.add_argument("--wire-only", action="store_true")
+    ap.add_argument("--client-id")
+    ap.add_argument("--client-secret")
     args = ap.parse_args()
     if "127.0.0.1" not in args.base_url and "localhost" not in args.base_url:
         sys.exit("refusing to run against a non-loopback base URL: this script creates and removes things")
@@ -284,6 +338,8 @@ def main() -> int:
         wire_calls(client)
     else:
         full_check(client)
+        if args.client_id and args.client_secret:
+            oauth_check(args)
     if args.wire or args.wire_only:
         print("requests sent:")
         for r in SENT:

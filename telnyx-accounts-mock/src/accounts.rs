@@ -1,9 +1,9 @@
 //! The eight managed-accounts operations.
 
 use axum::response::Response;
-use http::StatusCode;
+use http::{HeaderMap, StatusCode};
 
-use crate::body::{json_object, opt_bool, opt_int, opt_str};
+use crate::body::{json_object, opt_bool, opt_int, opt_str, BodyRule};
 use crate::errors::ApiError;
 use crate::query::Query;
 use crate::state::{now, Account, AccountStatus, Store};
@@ -20,13 +20,13 @@ fn full_wire<'a>(store: &'a Store, a: &'a Account) -> ManagedAccountWire<'a> {
         listing: listing_wire(store, a),
         api_key: &a.api_key,
         api_token: &a.api_token,
-        balance: BalanceWire {
+        balance: (!a.rollup_billing).then(|| BalanceWire {
             available_credit: money(a.balance_cents + a.credit_limit_cents),
             balance: money(a.balance_cents),
             credit_limit: money(a.credit_limit_cents),
             currency: "USD",
             record_type: "balance",
-        },
+        }),
     }
 }
 
@@ -110,6 +110,13 @@ impl ListFilter {
 }
 
 /// `GET /managed_accounts`
+///
+/// Which statuses are listed: `filter[status][eq]`, when given, decides
+/// alone (`include_cancelled_accounts` is then ignored: `cancelled` lists the
+/// cancelled accounts even with `include_cancelled_accounts=false`);
+/// without it, every status but cancelled, plus cancelled when
+/// `include_cancelled_accounts=true`. Query parameters are checked in the
+/// order they are read here, so the first bad one is the one reported.
 pub(crate) fn list(shared: &Shared, pairs: &[(String, String)]) -> Result<Response> {
     let q = Query::new(pairs);
     let email_contains = q.contains("filter[email][contains]")?;
@@ -206,8 +213,8 @@ pub(crate) fn list(shared: &Shared, pairs: &[(String, String)]) -> Result<Respon
 }
 
 /// `POST /managed_accounts`
-pub(crate) fn create(shared: &Shared, body: &[u8]) -> Result<Response> {
-    let map = json_object(body)?;
+pub(crate) fn create(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Response> {
+    let map = json_object(headers, body, BodyRule::Required)?;
     let business_name = opt_str(&map, "business_name")?
         .ok_or_else(|| ApiError::missing_field("business_name"))?
         .trim()
@@ -222,10 +229,7 @@ pub(crate) fn create(shared: &Shared, body: &[u8]) -> Result<Response> {
     if let Some(e) = &email {
         let valid = matches!(e.split_once('@'), Some((l, d)) if !l.is_empty() && d.contains('.') && !d.contains('@'));
         if !valid {
-            return Err(ApiError::invalid_field(
-                "email",
-                "The 'email' parameter is not a valid email address.",
-            ));
+            return Err(ApiError::invalid_email("email"));
         }
     }
     let _password = opt_str(&map, "password")?;
@@ -279,8 +283,13 @@ pub(crate) fn retrieve(shared: &Shared, id: &str) -> Result<Response> {
 }
 
 /// `PATCH /managed_accounts/{id}`
-pub(crate) fn update(shared: &Shared, id: &str, body: &[u8]) -> Result<Response> {
-    let map = json_object(body)?;
+pub(crate) fn update(
+    shared: &Shared,
+    id: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Response> {
+    let map = json_object(headers, body, BodyRule::Required)?;
     let allow = opt_bool(&map, "managed_account_allow_custom_pricing")?;
     let mut store = shared.store.write();
     let idx = store.account_index(id).ok_or_else(ApiError::not_found)?;
@@ -298,8 +307,13 @@ pub(crate) fn disable(shared: &Shared, id: &str) -> Result<Response> {
 }
 
 /// `POST /managed_accounts/{id}/actions/enable`
-pub(crate) fn enable(shared: &Shared, id: &str, body: &[u8]) -> Result<Response> {
-    let map = json_object(body)?;
+pub(crate) fn enable(
+    shared: &Shared,
+    id: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Response> {
+    let map = json_object(headers, body, BodyRule::Optional)?;
     let _reenable_all_connections = opt_bool(&map, "reenable_all_connections")?;
     set_enabled(shared, id, AccountStatus::Enabled, "enabled")
 }
@@ -325,23 +339,33 @@ fn set_enabled(shared: &Shared, id: &str, to: AccountStatus, verb: &str) -> Resu
 }
 
 /// `PATCH /managed_accounts/{id}/update_global_channel_limit`
-pub(crate) fn update_channel_limit(shared: &Shared, id: &str, body: &[u8]) -> Result<Response> {
-    let map = json_object(body)?;
-    let requested = opt_int(&map, "channel_limit")?;
+///
+/// `channel_limit` is optional, as in the spec: without it nothing changes
+/// and the current limit comes back.
+pub(crate) fn update_channel_limit(
+    shared: &Shared,
+    id: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Response> {
+    let map = json_object(headers, body, BodyRule::Required)?;
+    let requested = match opt_int(&map, "channel_limit")? {
+        Some(n) if n < 0 => {
+            return Err(ApiError::invalid_field(
+                "channel_limit",
+                "The 'channel_limit' parameter must be 0 or more.",
+            ))
+        }
+        Some(n) => Some(u64::try_from(n).unwrap_or(u64::MAX)),
+        None => None,
+    };
     let mut store = shared.store.write();
     let idx = store.account_index(id).ok_or_else(ApiError::not_found)?;
-    let limit = requested.ok_or_else(|| ApiError::missing_field("channel_limit"))?;
-    if limit < 0 {
-        return Err(ApiError::invalid_field(
-            "channel_limit",
-            "The 'channel_limit' parameter must be 0 or more.",
-        ));
-    }
     let pool = store.channel_pool;
     let old = store.accounts[idx].channel_limit;
-    let others = store.channels_allocated - old;
-    let limit = u64::try_from(limit).unwrap_or(u64::MAX);
-    if limit > pool.saturating_sub(others) {
+    let others = store.channels_allocated.saturating_sub(old);
+    let limit = requested.unwrap_or(old);
+    if limit > pool.saturating_sub(others) && requested.is_some() {
         return Err(ApiError::invalid_field(
             "channel_limit",
             format!(
@@ -354,8 +378,10 @@ pub(crate) fn update_channel_limit(shared: &Shared, id: &str, body: &[u8]) -> Re
     store.channels_allocated = others + limit;
     let manager_id = store.manager_id.clone();
     let a = &mut store.accounts[idx];
-    a.channel_limit = limit;
-    a.updated_at = now().1;
+    if requested.is_some() {
+        a.channel_limit = limit;
+        a.updated_at = now().1;
+    }
     Ok(json_response(
         StatusCode::OK,
         &Data {

@@ -1,10 +1,64 @@
 //! Telnyx-style error bodies: `{"errors": [{code, title, detail, source, meta}]}`.
+//!
+//! # Every error the mock sends
+//!
+//! One table, so that users' tests know what they assert on. "Spec" is
+//! Telnyx's official OpenAPI spec (its examples and response components);
+//! "error list" is Telnyx's published list of API error codes; "rate-limit
+//! docs" is Telnyx's rate-limiting page. A row marked **not documented by
+//! Telnyx** is the mock's own choice: the status is right, but Telnyx
+//! documents no code for it, so the closest documented code is reused.
+//!
+//! | status | code    | title                      | when                                                     | documented by |
+//! |--------|---------|----------------------------|----------------------------------------------------------|---------------|
+//! | 400    | `10015` | Bad Request                | a query value that cannot be parsed; a bad token `grant_type` | spec |
+//! | 400    | `10004` | Missing required parameter | a token request without `grant_type`                     | error list |
+//! | 401    | `10009` | Authentication failed      | missing, wrong or expired credentials                    | spec |
+//! | 403    | `10010` | Not authorized             | removing the organization owner                          | spec |
+//! | 404    | `10005` | Resource not found         | unknown path, method or id (ids in a form no client sends included) | spec |
+//! | 408    | `10008` | Request timeout            | `Fault::Status(408)` only                                 | error list |
+//! | 409    | `10012` | Duplicate resource         | `Fault::Status(409)` only                                 | error list |
+//! | 413    | `10015` | Request entity too large   | a body over 32 MiB                                       | **not documented by Telnyx** |
+//! | 415    | `10014` | Unsupported Media Type     | a body without `Content-Type: application/json` (form-encoded on the token endpoint) | error list |
+//! | 422    | `10004` | Missing required parameter | a required body (or body field) is absent                | error list |
+//! | 422    | `10023` | Invalid JSON               | the body is not JSON, or not a JSON object               | error list |
+//! | 422    | `10020` | Invalid resource type      | a body field of the wrong JSON type                      | error list |
+//! | 422    | `10019` | Invalid email address      | `email` that is not an address                           | error list |
+//! | 422    | `10015` | Bad Request                | a value out of range (query or body), a taken email, the channel pool exceeded, a state that forbids the action | spec (its `10015`), status **not documented by Telnyx** |
+//! | 429    | `10011` | Too many requests          | past the rate limit; `Fault::RateLimited`                | rate-limit docs |
+//! | 500    | `10007` | Unexpected error           | `Fault::Status(500)` and other 5xx but 503               | error list |
+//! | 503    | `10007` | Service unavailable        | `Fault::Unavailable`, `Fault::Status(503)`               | **not documented by Telnyx** (code reused from 500) |
+//! | other  | `10015` / `10007` | Bad Request / Unexpected error | `Fault::Status` with any other 4xx / 5xx           | **not documented by Telnyx** |
+//!
+//! Every item carries `meta.url`
+//! (`https://developers.telnyx.com/docs/overview/errors/<code>`); `source`
+//! is a `pointer` into the body (`/` for the whole request) or the
+//! offending query `parameter`.
 
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 use serde::Serialize;
 
 use crate::wire::json_response;
+
+/// The codes of the table above, with their titles.
+mod code {
+    pub(super) const MISSING_PARAMETER: (&str, &str) = ("10004", "Missing required parameter");
+    pub(super) const NOT_FOUND: (&str, &str) = ("10005", "Resource not found");
+    pub(super) const UNEXPECTED: (&str, &str) = ("10007", "Unexpected error");
+    pub(super) const UNAVAILABLE: (&str, &str) = ("10007", "Service unavailable");
+    pub(super) const TIMEOUT: (&str, &str) = ("10008", "Request timeout");
+    pub(super) const AUTHENTICATION: (&str, &str) = ("10009", "Authentication failed");
+    pub(super) const NOT_AUTHORIZED: (&str, &str) = ("10010", "Not authorized");
+    pub(super) const TOO_MANY: (&str, &str) = ("10011", "Too many requests");
+    pub(super) const DUPLICATE: (&str, &str) = ("10012", "Duplicate resource");
+    pub(super) const MEDIA_TYPE: (&str, &str) = ("10014", "Unsupported Media Type");
+    pub(super) const BAD_REQUEST: (&str, &str) = ("10015", "Bad Request");
+    pub(super) const TOO_LARGE: (&str, &str) = ("10015", "Request entity too large");
+    pub(super) const INVALID_EMAIL: (&str, &str) = ("10019", "Invalid email address");
+    pub(super) const WRONG_TYPE: (&str, &str) = ("10020", "Invalid resource type");
+    pub(super) const INVALID_JSON: (&str, &str) = ("10023", "Invalid JSON");
+}
 
 /// Where an error came from: a JSON pointer into the body or a query parameter.
 #[derive(Debug, Clone, Serialize)]
@@ -44,11 +98,18 @@ struct ErrorBody<'a> {
     errors: [&'a ErrorItem; 1],
 }
 
+fn whole_request() -> Option<Source> {
+    Some(Source::Pointer("/".into()))
+}
+
+fn field(name: &str) -> Option<Source> {
+    Some(Source::Pointer(format!("/{name}")))
+}
+
 impl ApiError {
-    pub(crate) fn new(
+    fn new(
         status: StatusCode,
-        code: &str,
-        title: &str,
+        (code, title): (&str, &str),
         detail: impl Into<String>,
         source: Option<Source>,
     ) -> Self {
@@ -66,13 +127,37 @@ impl ApiError {
         }
     }
 
-    /// 401, code 10009: missing or wrong bearer token.
+    /// The HTTP status.
+    pub(crate) fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// 401, code 10009: missing or wrong credentials (the spec's example, verbatim).
     pub(crate) fn unauthorized() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,
-            "10009",
-            "Authentication failed",
+            code::AUTHENTICATION,
             "Could not understand the provided credentials.",
+            None,
+        )
+    }
+
+    /// 401, code 10009: a bearer token the mock issued, past its expiry.
+    pub(crate) fn token_expired() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            code::AUTHENTICATION,
+            "The access token has expired.",
+            None,
+        )
+    }
+
+    /// 401, code 10009, from the token endpoint: unknown client or wrong secret.
+    pub(crate) fn bad_client_credentials() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            code::AUTHENTICATION,
+            "The client credentials (Authorization: Basic) are missing or invalid.",
             None,
         )
     }
@@ -81,20 +166,28 @@ impl ApiError {
     pub(crate) fn not_found() -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
-            "10005",
-            "Resource not found",
+            code::NOT_FOUND,
             "The requested resource or URL could not be found.",
-            Some(Source::Pointer("/".into())),
+            whole_request(),
         )
     }
 
-    /// 400, code 10015: a query value that cannot be parsed at all.
+    /// 400, code 10015: a query (or form) value that cannot be parsed at all.
     pub(crate) fn bad_query(parameter: &str, detail: impl Into<String>) -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,
-            "10015",
-            "Bad Request",
+            code::BAD_REQUEST,
             detail,
+            Some(Source::Parameter(parameter.into())),
+        )
+    }
+
+    /// 400, code 10004: a required form parameter is absent (the token endpoint).
+    pub(crate) fn missing_parameter(parameter: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            code::MISSING_PARAMETER,
+            format!("The '{parameter}' parameter is required."),
             Some(Source::Parameter(parameter.into())),
         )
     }
@@ -103,43 +196,59 @@ impl ApiError {
     pub(crate) fn invalid_parameter(parameter: &str, detail: impl Into<String>) -> Self {
         Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "10015",
-            "Invalid value",
+            code::BAD_REQUEST,
             detail,
             Some(Source::Parameter(parameter.into())),
         )
     }
 
-    /// 422, code 10004: a required body field is absent.
-    pub(crate) fn missing_field(field: &str) -> Self {
+    /// 422, code 10004: a required body is absent.
+    pub(crate) fn missing_body() -> Self {
         Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "10004",
-            "Missing required parameter",
-            format!("The '{field}' parameter is required."),
-            Some(Source::Pointer(format!("/{field}"))),
+            code::MISSING_PARAMETER,
+            "The request body is required.",
+            whole_request(),
+        )
+    }
+
+    /// 422, code 10004: a required body field is absent.
+    pub(crate) fn missing_field(name: &str) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code::MISSING_PARAMETER,
+            format!("The '{name}' parameter is required."),
+            field(name),
         )
     }
 
     /// 422, code 10020: a body field has the wrong JSON type.
-    pub(crate) fn wrong_type(field: &str, expected: &str) -> Self {
+    pub(crate) fn wrong_type(name: &str, expected: &str) -> Self {
         Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "10020",
-            "Invalid resource type",
-            format!("The '{field}' parameter must be of type '{expected}'."),
-            Some(Source::Pointer(format!("/{field}"))),
+            code::WRONG_TYPE,
+            format!("The '{name}' parameter must be of type '{expected}'."),
+            field(name),
         )
     }
 
     /// 422, code 10015: a body field has the right type but an unacceptable value.
-    pub(crate) fn invalid_field(field: &str, detail: impl Into<String>) -> Self {
+    pub(crate) fn invalid_field(name: &str, detail: impl Into<String>) -> Self {
         Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "10015",
-            "Invalid value",
+            code::BAD_REQUEST,
             detail,
-            Some(Source::Pointer(format!("/{field}"))),
+            field(name),
+        )
+    }
+
+    /// 422, code 10019: `email` is not an email address.
+    pub(crate) fn invalid_email(name: &str) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            code::INVALID_EMAIL,
+            format!("The '{name}' parameter is not a valid email address."),
+            field(name),
         )
     }
 
@@ -147,21 +256,30 @@ impl ApiError {
     pub(crate) fn invalid_json(detail: impl Into<String>) -> Self {
         Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "10023",
-            "Invalid JSON",
+            code::INVALID_JSON,
             detail,
-            Some(Source::Pointer("/".into())),
+            whole_request(),
         )
     }
 
-    /// 422 about the resource's state (e.g. enabling a cancelled account).
+    /// 415, code 10014: a body in a media type the route does not take.
+    pub(crate) fn unsupported_media_type(expected: &str) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            code::MEDIA_TYPE,
+            format!("The request body must be sent as 'Content-Type: {expected}'."),
+            whole_request(),
+        )
+    }
+
+    /// 422, code 10015: the resource's state forbids the action (e.g.
+    /// enabling a cancelled account).
     pub(crate) fn unprocessable(detail: impl Into<String>) -> Self {
         Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "10015",
-            "Unprocessable entity",
+            code::BAD_REQUEST,
             detail,
-            Some(Source::Pointer("/".into())),
+            whole_request(),
         )
     }
 
@@ -169,59 +287,55 @@ impl ApiError {
     pub(crate) fn forbidden(detail: impl Into<String>) -> Self {
         Self::new(
             StatusCode::FORBIDDEN,
-            "10010",
-            "Not authorized",
+            code::NOT_AUTHORIZED,
             detail,
-            Some(Source::Pointer("/".into())),
+            whole_request(),
         )
     }
 
     /// 413, when the body is larger than the mock accepts.
-    pub(crate) fn too_large() -> Self {
+    pub(crate) fn too_large(limit_mib: usize) -> Self {
         Self::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "10015",
-            "Bad Request",
-            "The request body is too large.",
-            Some(Source::Pointer("/".into())),
+            code::TOO_LARGE,
+            format!("The request body is larger than the {limit_mib} MiB the mock accepts."),
+            whole_request(),
+        )
+    }
+
+    /// 429, code 10011: past the rate limit (Telnyx's documented body).
+    pub(crate) fn too_many_requests() -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            code::TOO_MANY,
+            "You have exceeded the maximum number of allowed requests.",
+            None,
         )
     }
 
     /// The default Telnyx-style error for any status, used by [`crate::Fault::Status`].
     pub(crate) fn for_status(status: StatusCode) -> Self {
-        let (code, title, detail) = match status.as_u16() {
-            400 => (
-                "10015",
-                "Bad Request",
-                "The request failed because it was not well-formed.",
-            ),
+        let (code, detail) = match status.as_u16() {
             401 => return Self::unauthorized(),
+            404 => return Self::not_found(),
+            429 => return Self::too_many_requests(),
             403 => (
-                "10010",
-                "Not authorized",
+                code::NOT_AUTHORIZED,
                 "You are not authorized to access the requested resource.",
             ),
-            404 => return Self::not_found(),
-            408 => ("10008", "Request timeout", "The request timed out."),
-            409 => ("10012", "Duplicate resource", "Resource is a duplicate."),
-            422 => (
-                "10015",
-                "Unprocessable entity",
-                "The request could not be processed.",
-            ),
-            429 => (
-                "10011",
-                "Too many requests",
-                "You have exceeded the maximum number of allowed requests.",
-            ),
+            408 => (code::TIMEOUT, "The request timed out."),
+            409 => (code::DUPLICATE, "Resource is a duplicate."),
             503 => (
-                "10007",
-                "Service unavailable",
+                code::UNAVAILABLE,
                 "The service is temporarily unavailable. Please retry later.",
             ),
-            _ => ("10007", "Unexpected error", "An unexpected error occured."),
+            s if s >= 500 => (code::UNEXPECTED, "An unexpected error occurred."),
+            _ => (
+                code::BAD_REQUEST,
+                "The request failed because it was not well-formed.",
+            ),
         };
-        Self::new(status, code, title, detail, None)
+        Self::new(status, code, detail, None)
     }
 }
 

@@ -3,14 +3,26 @@
 //! A [`FaultRule`] pairs a [`Fault`] with what it matches (method, path
 //! prefix, operationId) and how often it fires. Rules are tried in the order
 //! they were added; the first one that matches and has uses left fires, and
-//! is removed once used up. Faults are applied after the request is recorded
-//! in the log and *before* authentication, so a faulted request needs no
-//! valid key.
+//! is removed once used up (unless it carries an expectation, which
+//! [`crate::MockServer::verify`] checks). Faults are applied after the
+//! request is recorded in the log and passes the rate limit, and *before*
+//! authentication, so a faulted request needs no valid key.
 
+use std::convert::Infallible;
+use std::fmt;
+use std::io;
+use std::ops::{Range, RangeFrom, RangeInclusive, RangeTo, RangeToInclusive};
 use std::time::{Duration, SystemTime};
 
+use axum::body::Body;
+use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use http::{HeaderName, HeaderValue, Method};
+use futures_util::StreamExt;
+use http::{header, HeaderName, HeaderValue, Method, StatusCode};
+
+use crate::errors::ApiError;
+use crate::listener::ConnAbort;
+use crate::wire::raw_response;
 
 /// How a 429 or 503 tells the client when to retry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +115,8 @@ pub struct FaultRule {
     /// `None`: always.
     pub(crate) remaining: Option<u64>,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    expected: Option<Times>,
+    fired: u64,
 }
 
 impl FaultRule {
@@ -115,6 +129,8 @@ impl FaultRule {
             operation_id: None,
             remaining: Some(1),
             headers: Vec::new(),
+            expected: None,
+            fired: 0,
         }
     }
 
@@ -172,6 +188,42 @@ impl FaultRule {
         self
     }
 
+    /// Expect the rule to fire this many times (`2`, `1..=3`, `1..`, `..3`;
+    /// at most its [`FaultRule::times`], so set both for more than one).
+    /// [`crate::MockServer::verify`] checks it, and so does dropping the
+    /// server; a rule that was not met fails the test with a message listing
+    /// the requests received. `expect(0)` asserts that no request matched.
+    ///
+    /// ```
+    /// use telnyx_accounts_mock::{Fault, FaultRule};
+    /// // Two 500s, and the client must have come back for both.
+    /// let rule = FaultRule::new(Fault::Status(500)).times(2).expect(2);
+    /// # let _ = rule;
+    /// ```
+    pub fn expect(mut self, times: impl Into<Times>) -> Self {
+        self.expected = Some(times.into());
+        self
+    }
+
+    /// A one-line description for messages: the fault and what it matches.
+    fn describe(&self) -> String {
+        let mut what = format!("{:?}", self.fault);
+        if what.len() > 80 {
+            let cut = (0..=80)
+                .rev()
+                .find(|&i| what.is_char_boundary(i))
+                .unwrap_or(0);
+            what.truncate(cut);
+            what.push('…');
+        }
+        let method = self.method.as_ref().map_or("any method", Method::as_str);
+        let path = self.path_prefix.as_deref().unwrap_or("any path");
+        match &self.operation_id {
+            Some(op) => format!("{what} on {method} {path} (operation {op})"),
+            None => format!("{what} on {method} {path}"),
+        }
+    }
+
     fn matches(&self, method: &Method, api_path: &str, operation_id: Option<&str>) -> bool {
         self.remaining != Some(0)
             && self.method.as_ref().is_none_or(|m| m == method)
@@ -186,7 +238,87 @@ impl FaultRule {
     }
 }
 
-/// The active rules.
+/// How many times a rule is expected to fire ([`FaultRule::expect`]):
+/// exactly `n` (from a `u64`) or a range (`1..=3`, `2..`, `..4`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Times {
+    min: u64,
+    /// Inclusive; `None`: no upper bound.
+    max: Option<u64>,
+}
+
+impl Times {
+    fn contains(self, n: u64) -> bool {
+        n >= self.min && self.max.is_none_or(|m| n <= m)
+    }
+}
+
+impl fmt::Display for Times {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.max {
+            Some(max) if max == self.min => write!(f, "exactly {max}"),
+            Some(max) if self.min == 0 => write!(f, "at most {max}"),
+            Some(max) => write!(f, "between {} and {max}", self.min),
+            None => write!(f, "at least {}", self.min),
+        }
+    }
+}
+
+impl From<u64> for Times {
+    fn from(n: u64) -> Self {
+        Times {
+            min: n,
+            max: Some(n),
+        }
+    }
+}
+
+impl From<Range<u64>> for Times {
+    fn from(r: Range<u64>) -> Self {
+        Times {
+            min: r.start,
+            max: Some(r.end.saturating_sub(1)),
+        }
+    }
+}
+
+impl From<RangeInclusive<u64>> for Times {
+    fn from(r: RangeInclusive<u64>) -> Self {
+        Times {
+            min: *r.start(),
+            max: Some(*r.end()),
+        }
+    }
+}
+
+impl From<RangeFrom<u64>> for Times {
+    fn from(r: RangeFrom<u64>) -> Self {
+        Times {
+            min: r.start,
+            max: None,
+        }
+    }
+}
+
+impl From<RangeTo<u64>> for Times {
+    fn from(r: RangeTo<u64>) -> Self {
+        Times {
+            min: 0,
+            max: Some(r.end.saturating_sub(1)),
+        }
+    }
+}
+
+impl From<RangeToInclusive<u64>> for Times {
+    fn from(r: RangeToInclusive<u64>) -> Self {
+        Times {
+            min: 0,
+            max: Some(r.end),
+        }
+    }
+}
+
+/// The active rules, and used-up rules that still carry an expectation.
 #[derive(Default)]
 pub(crate) struct FaultSet {
     rules: parking_lot::Mutex<Vec<FaultRule>>,
@@ -207,8 +339,31 @@ impl FaultSet {
         self.rules.lock().clear();
     }
 
+    /// Rules with uses left.
     pub(crate) fn pending(&self) -> usize {
-        self.rules.lock().len()
+        self.rules
+            .lock()
+            .iter()
+            .filter(|r| r.remaining != Some(0))
+            .count()
+    }
+
+    /// One line per rule whose expectation is not met.
+    pub(crate) fn unmet(&self) -> Vec<String> {
+        self.rules
+            .lock()
+            .iter()
+            .filter_map(|r| {
+                let want = r.expected?;
+                (!want.contains(r.fired)).then(|| {
+                    format!(
+                        "{}: expected to fire {want}, fired {}",
+                        r.describe(),
+                        r.fired
+                    )
+                })
+            })
+            .collect()
     }
 
     /// Takes one use of the first matching rule.
@@ -222,19 +377,129 @@ impl FaultSet {
         let pos = rules
             .iter()
             .position(|r| r.matches(method, api_path, operation_id))?;
-        let rule = &mut rules[pos];
+        let rule = rules.get_mut(pos)?;
+        rule.fired += 1;
         let fired = Fired {
             fault: rule.fault.clone(),
             headers: rule.headers.clone(),
         };
         if let Some(n) = rule.remaining.as_mut() {
-            *n -= 1;
-            if *n == 0 {
+            *n = n.saturating_sub(1);
+            if *n == 0 && rule.expected.is_none() {
                 rules.remove(pos);
             }
         }
         Some(fired)
     }
+}
+
+fn status_or_500(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+fn with_headers(mut resp: Response, headers: Vec<(HeaderName, String)>) -> Response {
+    for (name, value) in headers {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            resp.headers_mut().insert(name, v);
+        }
+    }
+    resp
+}
+
+/// A response's head and its whole body (to cut or hold back).
+async fn into_bytes(resp: Response) -> (http::response::Parts, Bytes) {
+    let (mut parts, body) = resp.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    (parts, bytes)
+}
+
+const HTML_502: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+
+/// Applies a fired fault. `respond` is the normal processing of the request,
+/// run when the fault needs the real response (or passes it through).
+pub(crate) async fn apply(
+    fired: Fired,
+    respond: impl FnOnce() -> Response,
+    abort: Option<ConnAbort>,
+) -> Response {
+    let Fired { fault, headers } = fired;
+    let mut resp = match fault {
+        Fault::Passthrough => respond(),
+        Fault::Status(code) => ApiError::for_status(status_or_500(code)).into_response(),
+        Fault::RateLimited(hint) => {
+            let mut extra = Vec::new();
+            if !matches!(hint, RetryHint::RateLimitReset(_)) {
+                extra.push((HeaderName::from_static("x-ratelimit-limit"), "100".into()));
+                extra.push((HeaderName::from_static("x-ratelimit-remaining"), "0".into()));
+            }
+            extra.extend(retry_headers(&hint));
+            with_headers(ApiError::too_many_requests().into_response(), extra)
+        }
+        Fault::Unavailable(hint) => with_headers(
+            ApiError::for_status(StatusCode::SERVICE_UNAVAILABLE).into_response(),
+            retry_headers(&hint),
+        ),
+        Fault::Delay(d) => {
+            tokio::time::sleep(d).await;
+            respond()
+        }
+        Fault::StallBody(d) => {
+            let (parts, bytes) = into_bytes(respond()).await;
+            let stream = futures_util::stream::once(async move {
+                tokio::time::sleep(d).await;
+                Ok::<Bytes, Infallible>(bytes)
+            });
+            Response::from_parts(parts, Body::from_stream(stream))
+        }
+        Fault::DropConnection => match abort {
+            Some(abort) => {
+                abort.abort();
+                std::future::pending::<()>().await;
+                ApiError::for_status(StatusCode::INTERNAL_SERVER_ERROR).into_response()
+            }
+            None => ApiError::for_status(StatusCode::INTERNAL_SERVER_ERROR).into_response(),
+        },
+        Fault::ResetMidBody => {
+            let (parts, bytes) = into_bytes(respond()).await;
+            let half = bytes.slice(..bytes.len() / 2);
+            let first = futures_util::stream::iter([Ok::<Bytes, io::Error>(half)]);
+            let fail = futures_util::stream::once(async {
+                // Let hyper flush the head and the first half before the reset.
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                Err(io::Error::new(
+                    io::ErrorKind::ConnectionReset,
+                    "fault injected: reset mid-body",
+                ))
+            });
+            Response::from_parts(parts, Body::from_stream(first.chain(fail)))
+        }
+        Fault::TruncatedJson => {
+            let (parts, bytes) = into_bytes(respond()).await;
+            let half = bytes.slice(..bytes.len() / 2);
+            Response::from_parts(parts, Body::from(half))
+        }
+        Fault::Html502 => raw_response(StatusCode::BAD_GATEWAY, "text/html", HTML_502),
+        Fault::Empty200 => raw_response(StatusCode::OK, "application/json", Body::empty()),
+        Fault::Raw {
+            status,
+            content_type,
+            body,
+        } => {
+            let mut resp = Response::new(Body::from(body));
+            *resp.status_mut() = status_or_500(status);
+            let ct = HeaderValue::from_str(&content_type)
+                .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+            resp.headers_mut().insert(header::CONTENT_TYPE, ct);
+            resp
+        }
+    };
+    for (name, value) in headers {
+        resp.headers_mut().append(name, value);
+    }
+    resp
 }
 
 /// The `Retry-After`-style headers for a hint.

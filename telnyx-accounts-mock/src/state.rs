@@ -1,10 +1,24 @@
 //! The mock's in-memory store: managed accounts with sorted indexes,
-//! organization users and groups, and the seeded data generator.
+//! organization users and groups. The seeded data comes from `seed.rs`.
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use uuid::Uuid;
+
+use crate::seed::{hex_upper, token, uuid_from};
+
+/// Formats a timestamp the way accounts created over the API show it
+/// (RFC 3339, milliseconds, `Z`).
+pub(crate) fn format_ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// The current time: milliseconds since the epoch, and formatted.
+pub(crate) fn now() -> (i64, String) {
+    let t = Utc::now();
+    (t.timestamp_millis(), format_ts(t))
+}
 
 /// The internal status of a managed account.
 ///
@@ -82,9 +96,10 @@ pub struct MockAccount {
     pub managed_account_allow_custom_pricing: bool,
     /// `rollup_billing`.
     pub rollup_billing: bool,
-    /// `created_at`, RFC 3339 with milliseconds.
+    /// `created_at`, exactly as the mock sends it: RFC 3339, in one of the
+    /// forms Telnyx uses (`…12:00:00Z`, `….123Z`, `….123456Z`, `….123+00:00`).
     pub created_at: String,
-    /// `updated_at`, RFC 3339 with milliseconds.
+    /// `updated_at`, as sent (see `created_at`).
     pub updated_at: String,
 }
 
@@ -139,7 +154,7 @@ pub(crate) struct Account {
 }
 
 impl Account {
-    fn snapshot(&self) -> MockAccount {
+    pub(crate) fn snapshot(&self) -> MockAccount {
         MockAccount {
             id: self.id,
             email: self.email.clone(),
@@ -156,7 +171,7 @@ impl Account {
 
 pub(crate) struct Group {
     pub(crate) id: String,
-    pub(crate) name: &'static str,
+    pub(crate) name: String,
 }
 
 pub(crate) struct User {
@@ -199,328 +214,24 @@ pub(crate) struct Store {
     pub(crate) rng: fastrand::Rng,
 }
 
-const ADJECTIVES: &[&str] = &[
-    "Acme",
-    "Blue",
-    "Bright",
-    "Cedar",
-    "Coastal",
-    "Crescent",
-    "Delta",
-    "Evergreen",
-    "Falcon",
-    "Golden",
-    "Granite",
-    "Harbor",
-    "Horizon",
-    "Iron",
-    "Juniper",
-    "Keystone",
-    "Lakeside",
-    "Liberty",
-    "Maple",
-    "Meridian",
-    "Northwind",
-    "Oak",
-    "Pacific",
-    "Pinnacle",
-    "Prairie",
-    "Quantum",
-    "Redwood",
-    "Riverstone",
-    "Summit",
-    "Silver",
-    "Sterling",
-    "Sunrise",
-    "Tidewater",
-    "Union",
-    "Vertex",
-    "Vista",
-    "Westfield",
-    "Willow",
-    "Zenith",
-    "Larry's",
-];
-const NOUNS: &[&str] = &[
-    "Analytics",
-    "Bakery",
-    "Biotech",
-    "Cat Food",
-    "Clinics",
-    "Communications",
-    "Construction",
-    "Consulting",
-    "Dental",
-    "Design",
-    "Energy",
-    "Engineering",
-    "Foods",
-    "Freight",
-    "Health",
-    "Hospitality",
-    "Insurance",
-    "Labs",
-    "Legal",
-    "Logistics",
-    "Media",
-    "Motors",
-    "Networks",
-    "Outfitters",
-    "Partners",
-    "Pharmacy",
-    "Realty",
-    "Robotics",
-    "Software",
-    "Telecom",
-    "Travel",
-    "Ventures",
-];
-const SUFFIXES: &[&str] = &["Inc", "LLC", "Ltd", "Co", "Group", "Corp", "GmbH", "PLC"];
-const FIRST_NAMES: &[&str] = &[
-    "alice", "amir", "ana", "ben", "carla", "chen", "david", "diego", "elena", "emma", "farah",
-    "george", "hana", "ivan", "jack", "jane", "jose", "julia", "kenji", "laura", "liam", "lucas",
-    "maria", "mei", "noah", "olivia", "omar", "priya", "rafael", "sara", "sofia", "tom", "uma",
-    "victor", "wei", "yusuf", "zoe",
-];
-const LAST_NAMES: &[&str] = &[
-    "adams", "baker", "chen", "costa", "dubois", "evans", "fischer", "garcia", "hughes", "ito",
-    "jensen", "khan", "kim", "lopez", "martin", "mueller", "nguyen", "novak", "okafor", "patel",
-    "quinn", "rossi", "santos", "schmidt", "silva", "smith", "tanaka", "walker", "wong", "young",
-];
-const GROUP_NAMES: &[&str] = &[
-    "Engineering",
-    "Sales",
-    "Support",
-    "Finance",
-    "Marketing",
-    "Operations",
-];
-const MAIL_DOMAINS: &[&str] = &["example.com", "example.org", "example.net"];
-
-pub(crate) fn format_ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-fn ts_from_ms(ms: i64) -> String {
-    match Utc.timestamp_millis_opt(ms).single() {
-        Some(t) => format_ts(t),
-        None => format_ts(Utc::now()),
+/// Reads a managed-account id from a path the way the mock resolves it: the
+/// 36-character hyphenated form, in either case (UUIDs are case-insensitive,
+/// RFC 9562), so `…/6A09CDC3-…` finds the account whose id is sent back in
+/// lowercase. The forms no client sends (hyphenless, braced, `urn:uuid:`,
+/// padded) are not ids here: they answer 404, never another account.
+pub(crate) fn parse_account_id(id: &str) -> Option<Uuid> {
+    let hyphens_in_place = id.len() == 36
+        && [8, 13, 18, 23]
+            .iter()
+            .all(|&i| id.as_bytes().get(i) == Some(&b'-'));
+    if !hyphens_in_place {
+        return None;
     }
-}
-
-pub(crate) fn now() -> (i64, String) {
-    let t = Utc::now();
-    (t.timestamp_millis(), format_ts(t))
-}
-
-fn uuid_from(rng: &mut fastrand::Rng) -> Uuid {
-    let mut bytes = [0u8; 16];
-    for b in bytes.iter_mut() {
-        *b = rng.u8(..);
-    }
-    uuid::Builder::from_random_bytes(bytes).into_uuid()
-}
-
-fn token(rng: &mut fastrand::Rng, len: usize) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    (0..len)
-        .map(|_| ALPHABET[rng.usize(..ALPHABET.len())] as char)
-        .collect()
-}
-
-fn hex_upper(rng: &mut fastrand::Rng, len: usize) -> String {
-    const HEX: &[u8] = b"0123456789ABCDEF";
-    (0..len)
-        .map(|_| HEX[rng.usize(..HEX.len())] as char)
-        .collect()
-}
-
-fn slug(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    Uuid::try_parse(id).ok()
 }
 
 impl Store {
-    /// Builds a store with deterministic data derived from `opts.seed`.
-    pub(crate) fn seeded(opts: &SeedOptions) -> Store {
-        let mut rng = fastrand::Rng::with_seed(opts.seed);
-        let manager_id = uuid_from(&mut rng).to_string();
-        let manager_email = "manager@telnyx-mock.example.com".to_owned();
-        let groups: Vec<Group> = GROUP_NAMES
-            .iter()
-            .map(|name| Group {
-                id: uuid_from(&mut rng).to_string(),
-                name,
-            })
-            .collect();
-        let mut store = Store {
-            accounts: Vec::with_capacity(opts.accounts),
-            by_id: HashMap::with_capacity(opts.accounts),
-            by_created: Vec::new(),
-            by_email: Vec::new(),
-            emails: HashSet::with_capacity(opts.accounts),
-            channel_pool: opts.channel_pool,
-            channels_allocated: 0,
-            manager_id,
-            manager_email,
-            groups,
-            users: Vec::new(),
-            rng,
-        };
-        store.seed_accounts(opts.accounts);
-        store.seed_users(opts.users);
-        store
-    }
-
-    fn seed_accounts(&mut self, n: usize) {
-        // Spread creation times from 2019-01-01 over about six years.
-        let start_ms: i64 = 1_546_300_800_000;
-        let span_ms: i64 = 6 * 365 * 24 * 3600 * 1000;
-        let step = span_ms / (n.max(1) as i64);
-        let channel_budget = self.channel_pool / 4;
-        for i in 0..n {
-            let rng = &mut self.rng;
-            let org = format!(
-                "{} {} {}",
-                ADJECTIVES[rng.usize(..ADJECTIVES.len())],
-                NOUNS[rng.usize(..NOUNS.len())],
-                SUFFIXES[rng.usize(..SUFFIXES.len())]
-            );
-            let first = FIRST_NAMES[rng.usize(..FIRST_NAMES.len())];
-            let last = LAST_NAMES[rng.usize(..LAST_NAMES.len())];
-            let domain = format!("{}.example.com", slug(&org));
-            let mut email = format!("{first}.{last}@{domain}");
-            let mut k = 2;
-            while self.emails.contains(&email) {
-                email = format!("{first}.{last}{k}@{domain}");
-                k += 1;
-            }
-            let rng = &mut self.rng;
-            let created_ms = start_ms + step * i as i64 + rng.i64(0..step.max(1));
-            let updated_ms = created_ms + rng.i64(0..90 * 24 * 3600 * 1000);
-            let status = match (i, n) {
-                // Guarantee one of each status in any store of four or more.
-                (1, 4..) => AccountStatus::Disabled,
-                (2, 4..) => AccountStatus::Cancelled,
-                (3, 4..) => AccountStatus::Blocked,
-                _ => match rng.u32(0..100) {
-                    0..80 => AccountStatus::Enabled,
-                    80..88 => AccountStatus::Disabled,
-                    88..95 => AccountStatus::Cancelled,
-                    _ => AccountStatus::Blocked,
-                },
-            };
-            let id = uuid_from(rng);
-            let rollup_billing = rng.u32(0..10) == 0;
-            let (balance_cents, credit_limit_cents) = if rollup_billing {
-                (0, 0)
-            } else {
-                (
-                    rng.i64(0..500_000),
-                    [0, 5_000, 10_000, 50_000][rng.usize(..4)],
-                )
-            };
-            let mut channel_limit = 0;
-            if rng.u32(0..3) == 0 {
-                let want = rng.u64(1..=10);
-                if self.channels_allocated + want <= channel_budget {
-                    channel_limit = want;
-                }
-            }
-            let api_key = format!("KEY{}_{}", hex_upper(rng, 32), token(rng, 22));
-            let api_token = token(rng, 22);
-            let allow_custom_pricing = rng.bool();
-            self.channels_allocated += channel_limit;
-            self.push_account(Account {
-                id,
-                id_str: id.to_string(),
-                email_lower: email.to_lowercase(),
-                email,
-                org_lower: org.to_lowercase(),
-                organization_name: org,
-                api_key,
-                api_token,
-                created_ms,
-                created_at: ts_from_ms(created_ms),
-                updated_at: ts_from_ms(updated_ms),
-                allow_custom_pricing,
-                rollup_billing,
-                status,
-                channel_limit,
-                balance_cents,
-                credit_limit_cents,
-            });
-        }
-        self.rebuild_indexes();
-    }
-
-    fn seed_users(&mut self, n: usize) {
-        let start_ms: i64 = 1_514_764_800_000; // 2018-01-01
-        let span_ms: i64 = 6 * 365 * 24 * 3600 * 1000;
-        let step = span_ms / (n.max(1) as i64);
-        let mut seen = HashSet::new();
-        for i in 0..n {
-            let rng = &mut self.rng;
-            let is_owner = i == 0;
-            let email = if is_owner {
-                self.manager_email.clone()
-            } else {
-                let first = FIRST_NAMES[rng.usize(..FIRST_NAMES.len())];
-                let last = LAST_NAMES[rng.usize(..LAST_NAMES.len())];
-                let domain = MAIL_DOMAINS[rng.usize(..MAIL_DOMAINS.len())];
-                let mut email = format!("{first}.{last}@{domain}");
-                let mut k = 2;
-                while seen.contains(&email) {
-                    email = format!("{first}.{last}{k}@{domain}");
-                    k += 1;
-                }
-                email
-            };
-            seen.insert(email.clone());
-            let created_ms = start_ms + step * i as i64 + rng.i64(0..step.max(1));
-            let status = if is_owner {
-                UserStatus::Enabled
-            } else {
-                match (i, rng.u32(0..100)) {
-                    (2, _) => UserStatus::Disabled,
-                    (3, _) => UserStatus::Blocked,
-                    (_, 0..80) => UserStatus::Enabled,
-                    (_, 80..92) => UserStatus::Disabled,
-                    _ => UserStatus::Blocked,
-                }
-            };
-            let last_sign_in_at = if !is_owner && (i == 4 || rng.u32(0..4) == 0) {
-                None
-            } else {
-                Some(ts_from_ms(created_ms + rng.i64(0..200 * 24 * 3600 * 1000)))
-            };
-            let mut groups: Vec<usize> = match i {
-                0 => vec![5],
-                // One user is always in "Engineering" and "Sales" (a CSV cell with a comma).
-                1 => vec![0, 1],
-                _ => (0..self.groups.len())
-                    .filter(|_| rng.u32(0..4) == 0)
-                    .collect(),
-            };
-            groups.sort_unstable();
-            let id = uuid_from(rng).to_string();
-            self.users.push(User {
-                id,
-                email_lower: email.to_lowercase(),
-                email,
-                status,
-                is_owner,
-                created_at: ts_from_ms(created_ms),
-                last_sign_in_at,
-                bypasses_sso: !is_owner && rng.u32(0..10) == 0,
-                groups,
-            });
-        }
-    }
-
-    fn push_account(&mut self, account: Account) -> usize {
+    pub(crate) fn push_account(&mut self, account: Account) -> usize {
         let idx = self.accounts.len();
         self.by_id.insert(account.id, idx);
         self.emails.insert(account.email_lower.clone());
@@ -538,7 +249,7 @@ impl Store {
         (a.email_lower.as_str(), &a.id)
     }
 
-    fn rebuild_indexes(&mut self) {
+    pub(crate) fn rebuild_indexes(&mut self) {
         let mut by_created: Vec<usize> = (0..self.accounts.len()).collect();
         by_created.sort_by(|&a, &b| self.created_key(a).cmp(&self.created_key(b)));
         let mut by_email: Vec<usize> = (0..self.accounts.len()).collect();
@@ -562,7 +273,7 @@ impl Store {
     }
 
     pub(crate) fn account_index(&self, id: &str) -> Option<usize> {
-        let id = Uuid::parse_str(id).ok()?;
+        let id = parse_account_id(id)?;
         self.by_id.get(&id).copied()
     }
 
@@ -610,26 +321,27 @@ impl Store {
     }
 
     pub(crate) fn user_snapshots(&self) -> Vec<MockUser> {
-        self.users
-            .iter()
-            .map(|u| MockUser {
-                id: u.id.clone(),
-                email: u.email.clone(),
-                user_status: u.status,
-                is_owner: u.is_owner,
-                created_at: u.created_at.clone(),
-                last_sign_in_at: u.last_sign_in_at.clone(),
-                organization_user_bypasses_sso: u.bypasses_sso,
-                groups: u
-                    .groups
-                    .iter()
-                    .filter_map(|&g| self.groups.get(g))
-                    .map(|g| MockGroup {
-                        id: g.id.clone(),
-                        name: g.name.to_owned(),
-                    })
-                    .collect(),
-            })
-            .collect()
+        self.users.iter().map(|u| self.user_snapshot(u)).collect()
+    }
+
+    pub(crate) fn user_snapshot(&self, u: &User) -> MockUser {
+        MockUser {
+            id: u.id.clone(),
+            email: u.email.clone(),
+            user_status: u.status,
+            is_owner: u.is_owner,
+            created_at: u.created_at.clone(),
+            last_sign_in_at: u.last_sign_in_at.clone(),
+            organization_user_bypasses_sso: u.bypasses_sso,
+            groups: u
+                .groups
+                .iter()
+                .filter_map(|&g| self.groups.get(g))
+                .map(|g| MockGroup {
+                    id: g.id.clone(),
+                    name: g.name.clone(),
+                })
+                .collect(),
+        }
     }
 }

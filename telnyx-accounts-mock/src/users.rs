@@ -32,7 +32,7 @@ fn wire<'a>(store: &'a Store, u: &'a User, include_groups: bool) -> Organization
                 .filter_map(|&g| store.groups.get(g))
                 .map(|g| GroupWire {
                     id: &g.id,
-                    name: g.name,
+                    name: &g.name,
                 })
                 .collect()
         }),
@@ -145,7 +145,7 @@ pub(crate) fn groups_report(shared: &Shared, accept: Option<&str>) -> Result<Res
             .groups
             .iter()
             .filter_map(|&g| store.groups.get(g))
-            .map(|g| g.name)
+            .map(|g| g.name.as_str())
             .collect();
         rows.push(vec![
             u.id.clone(),

@@ -58,7 +58,9 @@ pub(crate) struct ManagedAccountWire<'a> {
     pub(crate) listing: ManagedAccountListingWire<'a>,
     pub(crate) api_key: &'a str,
     pub(crate) api_token: &'a str,
-    pub(crate) balance: BalanceWire,
+    /// Absent for `rollup_billing` accounts: they share the manager's balance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) balance: Option<BalanceWire>,
 }
 
 /// `ManagedAccountMultiListing` (list items: no secrets, no balance).
@@ -123,7 +125,7 @@ pub(crate) fn json_response<T: Serialize>(status: StatusCode, value: &T) -> Resp
         Err(_) => raw_response(
             StatusCode::INTERNAL_SERVER_ERROR,
             "application/json",
-            br#"{"errors":[{"code":"10007","title":"Unexpected error","detail":"An unexpected error occured."}]}"#.to_vec(),
+            br#"{"errors":[{"code":"10007","title":"Unexpected error","detail":"An unexpected error occurred."}]}"#.to_vec(),
         ),
     }
 }

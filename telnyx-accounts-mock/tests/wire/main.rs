@@ -2,8 +2,13 @@
 
 mod accounts;
 mod common;
+mod conveniences;
 mod errors;
 mod faults;
+mod lifecycle;
 mod log;
+mod oauth;
 mod program;
+mod realism;
+mod strict;
 mod users;

@@ -51,3 +51,29 @@ async fn program_prints_url_serves_and_stops_on_sigint() {
     let exit = child.wait().expect("wait");
     assert!(exit.success(), "{exit:?}");
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn program_stops_cleanly_on_sigterm() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_telnyx-accounts-mock"))
+        .args(["--port", "0", "--accounts", "5", "--users", "2"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("read URL");
+    assert!(line.starts_with("http://127.0.0.1:"), "{line}");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let exit = child.wait().expect("wait");
+    assert!(
+        exit.success(),
+        "SIGTERM is a clean stop, not a kill: {exit:?}"
+    );
+}
