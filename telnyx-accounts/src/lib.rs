@@ -85,7 +85,7 @@ pub mod pagination;
 mod request;
 pub mod resources;
 pub mod retry;
-mod secret;
+pub mod secret;
 mod transport;
 
 pub use client::Client;
