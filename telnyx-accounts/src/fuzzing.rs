@@ -12,8 +12,8 @@ use telnyx_accounts_gen::types as gen;
 
 use crate::error::TelnyxError;
 use crate::models::{
-    AllocatableChannels, ChannelLimit, GroupsReportRow, ManagedAccount, ManagedAccountListing,
-    OrganizationUser,
+    decode_without_nulls, AllocatableChannels, ChannelLimit, GroupsReportRow, ManagedAccount,
+    ManagedAccountListing, OrganizationUser,
 };
 use crate::pagination::{users_page, Page};
 
@@ -22,6 +22,12 @@ pub type Failure = String;
 
 fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
     serde_json::from_slice(body).map_err(|e| e.to_string())
+}
+
+/// As the client decodes the operations it decodes null-tolerantly: the
+/// generated type, then the body with its nulls read as absent.
+fn json_tolerating_nulls<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
+    json(body).or_else(|e| decode_without_nulls(body).ok_or(e))
 }
 
 fn data<T>(data: Option<T>) -> Result<T, Failure> {
@@ -36,7 +42,7 @@ pub fn decode_managed_account(body: &[u8]) -> Result<ManagedAccount, Failure> {
 
 /// A page of the managed-accounts list.
 pub fn decode_managed_account_page(body: &[u8]) -> Result<Page<ManagedAccountListing>, Failure> {
-    let page: gen::ManagedAccountMultiListingPage = json(body)?;
+    let page: gen::ManagedAccountMultiListingPage = json_tolerating_nulls(body)?;
     Ok(page.into())
 }
 
@@ -45,23 +51,23 @@ pub fn decode_user_page(
     body: &[u8],
     include_groups: bool,
 ) -> Result<Page<OrganizationUser>, Failure> {
-    let page: gen::OrganizationUserPage = json(body)?;
-    users_page(page, include_groups).ok_or_else(|| "a user in `data` has no `id`".to_owned())
+    let page: gen::OrganizationUserPage = json_tolerating_nulls(body)?;
+    Ok(users_page(page, include_groups))
 }
 
 /// `{"data": OrganizationUser}`: retrieve and remove.
 pub fn decode_user(body: &[u8], include_groups: bool) -> Result<OrganizationUser, Failure> {
-    let envelope: gen::OrganizationUserResponse = json(body)?;
+    let envelope: gen::OrganizationUserResponse = json_tolerating_nulls(body)?;
     data(
         envelope
             .data
-            .and_then(|u| OrganizationUser::from_gen(u, include_groups)),
+            .map(|u| OrganizationUser::from_gen(u, include_groups)),
     )
 }
 
 /// The JSON groups report.
 pub fn decode_groups_report(body: &[u8]) -> Result<Vec<OrganizationUser>, Failure> {
-    let list: gen::OrganizationUserWithGroupsList = json(body)?;
+    let list: gen::OrganizationUserWithGroupsList = json_tolerating_nulls(body)?;
     Ok(list.data.into_iter().map(OrganizationUser::from).collect())
 }
 

@@ -190,21 +190,19 @@ impl From<gen::ManagedAccountMultiListingPage> for Page<ManagedAccountListing> {
     }
 }
 
-/// A users page; `None` when a user has no `id`. `include_groups` says
-/// whether groups were asked for (absent and empty look alike on the wire).
+/// A users page. `include_groups` says whether groups were asked for
+/// (absent and empty look alike on the wire).
 pub(crate) fn users_page(
     page: gen::OrganizationUserPage,
     include_groups: bool,
-) -> Option<Page<OrganizationUser>> {
-    let users = page
-        .data
-        .into_iter()
-        .map(|u| OrganizationUser::from_gen(u, include_groups))
-        .collect::<Option<Vec<_>>>()?;
-    Some(Page::new(
-        users,
+) -> Page<OrganizationUser> {
+    Page::new(
+        page.data
+            .into_iter()
+            .map(|u| OrganizationUser::from_gen(u, include_groups))
+            .collect(),
         page.meta.map(PageMeta::from).unwrap_or_default(),
-    ))
+    )
 }
 
 impl PageMeta {

@@ -76,12 +76,28 @@
 //!   unknown string is an error. A value Telnyx adds becomes a new variant in
 //!   a minor release; until then it cannot be sent, for the same reason.
 //!
-//! # Unknown fields
+//! # Nulls and missing fields
 //!
-//! Unknown JSON fields are ignored.
+//! Unknown JSON fields are ignored. In a response body, a `null` reads as if
+//! the field were absent, decided per field as follows:
+//!
+//! | Field | `null` or absent |
+//! |---|---|
+//! | every field the spec marks optional, in every model | `None` |
+//! | `data` of a list page | an empty page, which ends a walk |
+//! | `meta` of a list page, and each of its numbers | `0` in [`PageMeta`], which ends a walk after this page |
+//! | `groups` of a user | `Some(vec![])` when groups were asked for, else `None` |
+//! | `id` of an organization user (optional in the spec) | `""`: the user is kept; it cannot be retrieved or removed by id |
+//! | `data` of the groups report | an empty report |
+//! | `data` of a single-object response | [`Error::Decode`](crate::Error::Decode): there is no object to return |
+//! | a field the spec requires (an account's `id`, `email`, `api_key`, timestamps; a report row's `groups`...) | [`Error::Decode`](crate::Error::Decode) |
+//!
+//! A decode error fails the one call it happened in, never a whole walk
+//! silently: the stream yields the error.
 
 mod enums;
 mod managed_account;
+mod nulls;
 mod user;
 
 pub use enums::{
@@ -93,6 +109,9 @@ pub use managed_account::{
     ChannelLimitBuilder, ManagedAccount, ManagedAccountBuilder, ManagedAccountListing,
     ManagedAccountListingBuilder,
 };
+#[cfg(feature = "fuzzing")]
+pub(crate) use nulls::decode_without_nulls;
+pub(crate) use nulls::tolerate_nulls;
 pub(crate) use user::GroupsReportCsvRow;
 pub use user::{
     GroupsReportRow, GroupsReportRowBuilder, OrganizationUser, OrganizationUserBuilder, UserGroup,

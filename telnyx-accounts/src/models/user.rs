@@ -12,7 +12,11 @@ use super::{builder, null_as_default, open_value};
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct OrganizationUser {
-    /// Identifies the user.
+    /// Identifies the user. The spec makes it optional: when Telnyx sends
+    /// none (absent or `null`) it is `""`, and the user cannot be retrieved
+    /// or removed by id (doing so fails before sending).
+    #[serde(default, deserialize_with = "null_as_default")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Option<String>"))]
     pub id: String,
     /// The user's email address.
     pub email: Option<String>,
@@ -216,10 +220,11 @@ impl From<GroupsReportCsvRow> for GroupsReportRow {
 }
 
 impl OrganizationUser {
-    /// Converts a generated user; `None` when it has no `id`.
-    pub(crate) fn from_gen(g: gen::OrganizationUser, groups_requested: bool) -> Option<Self> {
-        Some(Self {
-            id: g.id?,
+    /// Converts a generated user. A user without `id` is kept with `""`
+    /// (the spec makes `id` optional).
+    pub(crate) fn from_gen(g: gen::OrganizationUser, groups_requested: bool) -> Self {
+        Self {
+            id: g.id.unwrap_or_default(),
             email: g.email,
             user_status: g
                 .user_status
@@ -231,7 +236,7 @@ impl OrganizationUser {
             // The generated field cannot tell "absent" from "[]"; what was
             // asked for can.
             groups: groups_requested.then(|| g.groups.into_iter().map(UserGroup::from).collect()),
-        })
+        }
     }
 }
 

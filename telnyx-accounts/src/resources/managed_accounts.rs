@@ -7,8 +7,8 @@ use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::id::Id;
 use crate::models::{
-    AllocatableChannels, ChannelLimit, ManagedAccount, ManagedAccountListing, ManagedAccountSort,
-    ManagedAccountStatus,
+    tolerate_nulls, AllocatableChannels, ChannelLimit, ManagedAccount, ManagedAccountListing,
+    ManagedAccountSort, ManagedAccountStatus,
 };
 use crate::pagination::{paged_request, Page, DEFAULT_PREFETCH};
 use crate::request::{into_future, request_options};
@@ -336,7 +336,7 @@ impl ListManagedAccounts {
                 if let Some(v) = page_size {
                     b = b.page_size(v);
                 }
-                b.send().await
+                tolerate_nulls(b.send().await)
             }
         })
         .await?;

@@ -7,7 +7,9 @@ use super::{check_page, take_data};
 use crate::client::Client;
 use crate::error::Result;
 use crate::id::Id;
-use crate::models::{GroupsReportCsvRow, GroupsReportRow, OrganizationUser, UserStatus};
+use crate::models::{
+    tolerate_nulls, GroupsReportCsvRow, GroupsReportRow, OrganizationUser, UserStatus,
+};
 use crate::pagination::{paged_request, users_page, Page, DEFAULT_PREFETCH};
 use crate::request::{into_future, request_options};
 use crate::retry::Idempotency::Idempotent;
@@ -234,7 +236,7 @@ impl ListUsers {
             }
         };
         let include_groups = p.include_groups.unwrap_or(false);
-        let mut rv = execute(&self.client, &LIST, &self.opts, |gen| {
+        let rv = execute(&self.client, &LIST, &self.opts, |gen| {
             let p = p.clone();
             async move {
                 let mut b = gen.list_organization_users();
@@ -253,21 +255,11 @@ impl ListUsers {
                 if let Some(v) = page_size {
                     b = b.page_size(v);
                 }
-                b.send().await
+                tolerate_nulls(b.send().await)
             }
         })
         .await?;
-        let page = std::mem::take(&mut *rv);
-        match users_page(page, include_groups) {
-            Some(page) => Ok(page),
-            None => Err(decode_error(
-                rv.status().as_u16(),
-                Some(rv.headers()),
-                None,
-                "a user in `data` has no `id`",
-                &self.client,
-            )),
-        }
+        Ok(users_page(rv.into_inner(), include_groups))
     }
 }
 
@@ -297,7 +289,7 @@ impl GetGroupsReport {
     /// Sends the request.
     pub async fn send(self) -> Result<Vec<OrganizationUser>> {
         let rv = execute(&self.client, &REPORT, &self.opts, |gen| async move {
-            gen.get_organization_users_groups_report().send().await
+            tolerate_nulls(gen.get_organization_users_groups_report().send().await)
         })
         .await?;
         Ok(rv
@@ -431,15 +423,13 @@ impl RetrieveUser {
                 if let Some(v) = include {
                     b = b.include_groups(v);
                 }
-                b.send().await
+                tolerate_nulls(b.send().await)
             }
         })
         .await?;
         let groups = include.unwrap_or(false);
         take_data(&self.client, rv, |e| {
-            e.data
-                .take()
-                .and_then(|u| OrganizationUser::from_gen(u, groups))
+            e.data.take().map(|u| OrganizationUser::from_gen(u, groups))
         })
     }
 }
@@ -470,13 +460,11 @@ impl RemoveUser {
         let id = self.id.checked()?.to_owned();
         let rv = execute(&self.client, &REMOVE, &self.opts, |gen| {
             let id = id.clone();
-            async move { gen.delete_organization_user().id(id).send().await }
+            async move { tolerate_nulls(gen.delete_organization_user().id(id).send().await) }
         })
         .await?;
         take_data(&self.client, rv, |e| {
-            e.data
-                .take()
-                .and_then(|u| OrganizationUser::from_gen(u, false))
+            e.data.take().map(|u| OrganizationUser::from_gen(u, false))
         })
     }
 }
