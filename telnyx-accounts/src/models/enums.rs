@@ -17,6 +17,47 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// unknowns keeps working when a later version adds a variant for them, as
 /// long as it compares [`as_str`](Self::as_str) instead of matching
 /// `Unknown`. See [the rule in `models`](crate::models#enums).
+///
+/// ```
+/// use telnyx_accounts::UserStatus;
+///
+/// let status = UserStatus::from("suspended");
+/// assert_eq!(status.as_str(), "suspended");
+/// # #[allow(deprecated)]
+/// if let UserStatus::Unknown(value) = &status {
+///     assert_eq!(value.as_str(), "suspended");
+/// }
+/// ```
+///
+/// It cannot be built outside this crate:
+///
+/// ```compile_fail
+/// use telnyx_accounts::{models::UnknownValue, UserStatus};
+/// # #[allow(deprecated)]
+/// let status = UserStatus::Unknown(UnknownValue("enabled".to_owned()));
+/// ```
+///
+/// nor matched by its content:
+///
+/// ```compile_fail
+/// use telnyx_accounts::UserStatus;
+/// # #[allow(deprecated)]
+/// match UserStatus::from("suspended") {
+///     UserStatus::Unknown("suspended") => {}
+///     _ => {}
+/// }
+/// ```
+///
+/// and matching `Unknown` at all is deprecated (a warning, here an error):
+///
+/// ```compile_fail
+/// #![deny(deprecated)]
+/// use telnyx_accounts::UserStatus;
+/// match UserStatus::from("suspended") {
+///     UserStatus::Unknown(_) => {}
+///     _ => {}
+/// }
+/// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct UnknownValue(String);
 
