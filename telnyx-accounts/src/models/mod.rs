@@ -85,7 +85,7 @@
 //! |---|---|
 //! | every field the spec marks optional, in every model | `None` |
 //! | `data` of a list page | an empty page, which ends a walk |
-//! | `meta` of a list page, and each of its numbers | `0` in [`PageMeta`], which ends a walk after this page |
+//! | `meta` of a list page, and each of its numbers | `0` in [`PageMeta`](crate::PageMeta), which ends a walk after this page |
 //! | `groups` of a user | `Some(vec![])` when groups were asked for, else `None` |
 //! | `id` of an organization user (optional in the spec) | `""`: the user is kept; it cannot be retrieved or removed by id |
 //! | `data` of the groups report | an empty report |
