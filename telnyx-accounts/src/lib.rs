@@ -57,7 +57,9 @@
 //!   [`Error::InvalidRequest`] before anything is sent.
 //! - **Typed models** ([`models`]): `Uuid` ids, `chrono` timestamps, enums
 //!   that keep values Telnyx adds later, exact decimal balances, and
-//!   credentials as [`SecretString`]s that never print.
+//!   credentials as [`SecretString`]s that never print. Builders for your
+//!   tests, serde both ways (keys stored only through [`secret::expose`]),
+//!   and `schemars::JsonSchema` with the `schemars` feature.
 //! - **Pagination** ([`pagination`]): `into_stream()` walks every page with
 //!   your filters, one page ahead of you.
 //! - **Retries** ([`retry`]): backoff with jitter, `Retry-After` honoured;
