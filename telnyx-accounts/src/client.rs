@@ -4,20 +4,24 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::HeaderMap;
-
 use crate::config::ClientBuilder;
 use crate::error::Result;
 use crate::resources::{ManagedAccounts, Organizations};
-use crate::secret::SecretString;
+use crate::retry::RetryPolicy;
+use crate::transport::Transport;
 
 /// A Telnyx account-management client.
 ///
-/// Cheap to clone (an `Arc`): clones share one connection pool and
-/// configuration, so build one and pass clones around. `Send + Sync`.
+/// Cheap to clone (an `Arc`): clones share one connection pool,
+/// configuration and retry budget, so build one and pass clones around.
+/// `Send + Sync`.
 ///
-/// ```no_run
-/// # async fn run() -> Result<(), telnyx_accounts::Error> {
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), telnyx_accounts::Error> {
+/// # let mock = telnyx_accounts_mock::MockServer::start().await;
+/// # std::env::set_var("TELNYX_API_KEY", mock.api_key());
+/// # std::env::set_var("TELNYX_BASE_URL", mock.base_url());
 /// let client = telnyx_accounts::Client::from_env()?;
 /// let page = client.managed_accounts().list().page_size(50).await?;
 /// println!("{} of {} accounts", page.data.len(), page.meta.total_results);
@@ -25,19 +29,21 @@ use crate::secret::SecretString;
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) inner: Arc<Inner>,
+    transport: Arc<Transport>,
 }
 
-pub(crate) struct Inner {
-    /// The generated client, carrying the per-client headers.
-    pub(crate) gen: Arc<telnyx_accounts_gen::Client>,
-    pub(crate) http: reqwest::Client,
-    pub(crate) base_url: String,
-    /// Authorization, User-Agent and default headers, added to every request.
-    pub(crate) headers: HeaderMap,
-    pub(crate) api_key: SecretString,
-    pub(crate) timeout: Duration,
-    pub(crate) max_retries: u32,
+impl ClientBuilder {
+    /// Checks the settings and builds the client. Does no I/O.
+    ///
+    /// Fails with [`Error::Config`](crate::Error::Config) on a missing or
+    /// empty API key, an API key that cannot be a header, a base URL that
+    /// does not parse, is not http(s), or is `http://` to a host other than
+    /// loopback, a zero timeout or deadline, and invalid default headers.
+    pub fn build(self) -> Result<Client> {
+        Ok(Client {
+            transport: Arc::new(Transport::new(self.into_config()?)),
+        })
+    }
 }
 
 impl Client {
@@ -55,37 +61,80 @@ impl Client {
     /// Managed accounts: list, create, retrieve, update, disable, enable and
     /// channel limits.
     pub fn managed_accounts(&self) -> ManagedAccounts {
-        ManagedAccounts::new(self.clone())
+        ManagedAccounts::new(Arc::clone(&self.transport))
     }
 
     /// Your organization: its users.
     pub fn organizations(&self) -> Organizations {
-        Organizations::new(self.clone())
+        Organizations::new(Arc::clone(&self.transport))
     }
 
     /// The base URL requests go to (no trailing `/`).
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        self.transport.base_url()
     }
 
     /// The per-attempt timeout.
     pub fn timeout(&self) -> Duration {
-        self.inner.timeout
+        self.transport.timeout()
+    }
+
+    /// The bound on one call, every attempt and wait included.
+    pub fn deadline(&self) -> Duration {
+        self.transport.deadline()
+    }
+
+    /// The retry policy of every call (unless a request overrides it).
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.transport.retry_policy()
     }
 
     /// Retries after a failed attempt.
     pub fn max_retries(&self) -> u32 {
-        self.inner.max_retries
+        self.transport.retry_policy().retries()
     }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
-            .field("api_key", &self.inner.api_key)
-            .field("timeout", &self.inner.timeout)
-            .field("max_retries", &self.inner.max_retries)
+            .field("base_url", &self.base_url())
+            .field("credentials", &self.transport.credentials_kind())
+            .field("api_key", &crate::secret::REDACTED)
+            .field("timeout", &self.timeout())
+            .field("deadline", &self.deadline())
+            .field("max_retries", &self.max_retries())
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_the_settings_and_redacts_the_key() {
+        let b = Client::builder()
+            .api_key("SECRETKEY123")
+            .base_url("https://example.test/v2")
+            .timeout(Duration::from_secs(7));
+        let text = format!("{b:?}");
+        assert!(!text.contains("SECRETKEY123"), "{text}");
+        assert!(text.contains("api_key: Some(\"[REDACTED]\")"), "{text}");
+        assert!(
+            text.contains("https://example.test/v2") && text.contains("7s"),
+            "{text}"
+        );
+        let c = b.build().unwrap();
+        let text = format!("{c:?}");
+        assert!(!text.contains("SECRETKEY123"), "{text}");
+        assert!(
+            text.contains("base_url: \"https://example.test/v2\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("timeout: 7s") && text.contains("[REDACTED]"),
+            "{text}"
+        );
     }
 }

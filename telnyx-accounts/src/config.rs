@@ -1,13 +1,16 @@
-//! Building a [`Client`]: API key, base URL, timeouts, retries, headers.
+//! The client's settings: [`ClientBuilder`] collects them, [`Config`] is
+//! what they become once checked.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
-use crate::client::{Client, Inner};
+use crate::auth::Credentials;
 use crate::error::{Error, Result};
+use crate::hooks::Hook;
+use crate::retry::{RetryBudget, RetryPolicy};
 use crate::secret::SecretString;
 
 /// Telnyx's production API, version 2.
@@ -16,14 +19,16 @@ pub const DEFAULT_BASE_URL: &str = "https://api.telnyx.com/v2";
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long to wait for a TCP/TLS connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// Retries after the first attempt unless set otherwise.
-pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The bound on one call, every attempt and wait included, unless set
+/// otherwise: one full-length attempt plus room for quick retries.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
 /// The environment variable holding the API key.
 pub const API_KEY_ENV: &str = "TELNYX_API_KEY";
 /// The environment variable that overrides the base URL.
 pub const BASE_URL_ENV: &str = "TELNYX_BASE_URL";
 
-/// Configures and builds a [`Client`]. Start with [`Client::builder`].
+/// Configures and builds a [`Client`](crate::Client). Start with
+/// [`Client::builder`](crate::Client::builder).
 ///
 /// ```
 /// use std::time::Duration;
@@ -32,6 +37,7 @@ pub const BASE_URL_ENV: &str = "TELNYX_BASE_URL";
 /// let client = Client::builder()
 ///     .api_key("KEY")
 ///     .timeout(Duration::from_secs(30))
+///     .deadline(Duration::from_secs(60))
 ///     .max_retries(3)
 ///     .user_agent("billing-sync/1.4")
 ///     .build()?;
@@ -43,9 +49,13 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
+    deadline: Option<Duration>,
+    retry_policy: Option<RetryPolicy>,
     max_retries: Option<u32>,
+    retry_budget: Option<RetryBudget>,
     user_agent: Option<String>,
     headers: Vec<(String, String)>,
+    hooks: Vec<Arc<dyn Hook>>,
     http_client: Option<reqwest::Client>,
 }
 
@@ -59,12 +69,16 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("deadline", &self.deadline)
+            .field("retry_policy", &self.retry_policy)
             .field("max_retries", &self.max_retries)
+            .field("retry_budget", &self.retry_budget)
             .field("user_agent", &self.user_agent)
             .field(
                 "headers",
                 &self.headers.iter().map(|(k, _)| k).collect::<Vec<_>>(),
             )
+            .field("hooks", &self.hooks.len())
             .field("http_client", &self.http_client.is_some())
             .finish()
     }
@@ -86,24 +100,50 @@ impl ClientBuilder {
     }
 
     /// The timeout of each attempt, from sending to the last byte of the
-    /// body, default 60 s. Retries get a fresh timeout each.
+    /// body, default 60 s. Retries get a fresh timeout each, within the
+    /// [`deadline`](Self::deadline).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
     /// How long to wait for a connection, default 5 s. Ignored with
-    /// [`http_client`](Self::http_client) (configure yours instead).
+    /// [`http_client`](Self::http_client) (configure yours instead). A
+    /// connection that times out sent nothing, so even `create` retries it.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
     }
 
+    /// The bound on one call, every attempt and wait included, default
+    /// [`DEFAULT_DEADLINE`] (120 s). Without it, a call could take
+    /// `(retries + 1) × timeout` plus the waits between attempts. When it
+    /// runs out, the call fails with [`Error::Timeout`] (`deadline: true`).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// How calls are retried: see [`RetryPolicy`] and [`crate::retry`].
+    /// [`RetryPolicy::none()`] turns retries off.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
     /// How many times to retry a failed attempt, default 2 (so at most 3
-    /// attempts). `0` disables retries. See [`crate::retry`] for which
-    /// failures are retried.
+    /// attempts); overrides the [`retry_policy`](Self::retry_policy)'s
+    /// number. `0` disables retries. See [`crate::retry`] for which failures
+    /// are retried.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = Some(retries);
+        self
+    }
+
+    /// The retry budget shared by every clone of the client (default:
+    /// AWS's standard numbers); [`RetryBudget::unlimited`] turns it off.
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.retry_budget = Some(budget);
         self
     }
 
@@ -121,11 +161,19 @@ impl ClientBuilder {
         self
     }
 
+    /// Runs `hook` before and after every attempt of every call, after the
+    /// hooks registered before it. See [`crate::hooks`].
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
     /// Brings your own `reqwest::Client` (proxies, TLS roots, connection
     /// limits). Its connection pool is shared by every clone of the
-    /// [`Client`]; the API key, `User-Agent` and default headers are still
-    /// added to each request. Its redirect policy is yours (the default
-    /// client follows redirects only within the origin of the request).
+    /// [`Client`](crate::Client); the API key, `User-Agent` and default
+    /// headers are still added to each request. Its redirect policy is yours
+    /// (the default client follows redirects only within the origin of the
+    /// request).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -145,26 +193,22 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the settings and builds the client. Does no I/O.
-    ///
-    /// Fails with [`Error::Config`] on a missing or empty API key, an API key
-    /// that cannot be a header, a base URL that does not parse, is not
-    /// http(s), or is `http://` to a host other than loopback, and invalid
-    /// default headers.
-    pub fn build(self) -> Result<Client> {
-        let api_key = self.api_key.unwrap_or_default();
-        if api_key.expose_secret().trim().is_empty() {
-            return Err(Error::config(format!(
-                "no API key: call `.api_key(..)` or set {API_KEY_ENV} (find keys at https://portal.telnyx.com/#/app/api-keys)"
-            )));
+    /// Checks the settings; does no I/O.
+    pub(crate) fn into_config(self) -> Result<Config> {
+        let credentials = Credentials::api_key(self.api_key.unwrap_or_default(), API_KEY_ENV)?;
+        let base = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        if timeout.is_zero() {
+            return Err(Error::config("the timeout must be greater than zero"));
         }
-        let mut auth = HeaderValue::from_str(&format!("Bearer {}", api_key.expose_secret().trim()))
-            .map_err(|_| {
-                Error::config("the API key contains characters that cannot be sent in a header")
-            })?;
-        auth.set_sensitive(true);
-
-        let base_url = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let deadline = self.deadline.unwrap_or(DEFAULT_DEADLINE);
+        if deadline.is_zero() {
+            return Err(Error::config("the deadline must be greater than zero"));
+        }
+        let mut retry = self.retry_policy.unwrap_or_default();
+        if let Some(n) = self.max_retries {
+            retry = retry.max_retries(n);
+        }
 
         let mut headers = HeaderMap::new();
         for (name, value) in &self.headers {
@@ -192,53 +236,72 @@ impl ClientBuilder {
             HeaderValue::from_str(&ua)
                 .map_err(|_| Error::config("the user agent suffix cannot be sent in a header"))?,
         );
-        headers.insert(AUTHORIZATION, auth);
 
         let http = match self.http_client {
             Some(c) => c,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                // reqwest drops `Authorization` on a redirect to another
-                // origin, but a 307/308 still re-sends the body (a create's
-                // password) there, possibly over plain http: follow
-                // redirects only within the origin first asked; otherwise the
-                // caller gets the 3xx as an error.
-                .redirect(reqwest::redirect::Policy::custom(|attempt| {
-                    let same_origin = attempt
-                        .previous()
-                        .first()
-                        .is_some_and(|first| first.origin() == attempt.url().origin());
-                    if same_origin && attempt.previous().len() <= 10 {
-                        attempt.follow()
-                    } else {
-                        attempt.stop()
-                    }
-                }))
-                .build()
-                .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
+            None => default_http_client(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))?,
         };
-        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
-        if timeout.is_zero() {
-            return Err(Error::config("the timeout must be greater than zero"));
-        }
-        let gen =
-            telnyx_accounts_gen::Client::new_with_client(&base_url, http.clone(), headers.clone());
-        Ok(Client {
-            inner: Arc::new(Inner {
-                gen: Arc::new(gen),
-                http,
-                base_url,
-                headers,
-                api_key,
-                timeout,
-                max_retries: self.max_retries.unwrap_or(DEFAULT_MAX_RETRIES),
-            }),
+        Ok(Config {
+            http,
+            base_url: base.as_str().trim_end_matches('/').to_owned(),
+            base_path: base.path().trim_end_matches('/').to_owned(),
+            base,
+            headers,
+            credentials,
+            timeout,
+            deadline,
+            retry,
+            retry_budget: self.retry_budget.unwrap_or_default(),
+            hooks: self.hooks,
         })
     }
 }
 
-/// Checks a base URL and returns it without a trailing `/`.
-fn parse_base_url(raw: &str) -> Result<String> {
+/// The checked settings a [`Transport`](crate::transport::Transport) runs on.
+pub(crate) struct Config {
+    pub(crate) http: reqwest::Client,
+    /// Without a trailing `/`.
+    pub(crate) base_url: String,
+    /// Parsed once: each call only sets its path and query on a clone.
+    pub(crate) base: reqwest::Url,
+    /// The base URL's path, without a trailing `/` (`/v2`).
+    pub(crate) base_path: String,
+    /// `User-Agent` and the default headers (not `Authorization`).
+    pub(crate) headers: HeaderMap,
+    pub(crate) credentials: Credentials,
+    pub(crate) timeout: Duration,
+    pub(crate) deadline: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) retry_budget: RetryBudget,
+    pub(crate) hooks: Vec<Arc<dyn Hook>>,
+}
+
+/// The default HTTP client: `connect_timeout`, and redirects only within the
+/// origin first asked.
+fn default_http_client(connect_timeout: Duration) -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        // reqwest drops `Authorization` on a redirect to another origin, but
+        // a 307/308 still re-sends the body (a create's password) there,
+        // possibly over plain http: follow redirects only within the origin
+        // first asked; otherwise the caller gets the 3xx as an error.
+        .redirect(reqwest::redirect::Policy::custom(|attempt| {
+            let same_origin = attempt
+                .previous()
+                .first()
+                .is_some_and(|first| first.origin() == attempt.url().origin());
+            if same_origin && attempt.previous().len() <= 10 {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        }))
+        .build()
+        .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))
+}
+
+/// Checks a base URL.
+fn parse_base_url(raw: &str) -> Result<reqwest::Url> {
     let url = reqwest::Url::parse(raw.trim())
         .map_err(|e| Error::config(format!("base URL {raw:?} does not parse: {e}")))?;
     match url.scheme() {
@@ -270,12 +333,13 @@ fn parse_base_url(raw: &str) -> Result<String> {
             "base URL {raw:?} must not have a query or fragment"
         )));
     }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
+    Ok(url)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Client;
 
     fn config_err(b: ClientBuilder) -> String {
         match b.build() {
@@ -288,6 +352,13 @@ mod tests {
     fn missing_or_empty_key_is_a_config_error() {
         assert!(config_err(Client::builder()).contains("no API key"));
         assert!(config_err(Client::builder().api_key("  ")).contains("no API key"));
+    }
+
+    #[test]
+    fn zero_timeout_or_deadline_is_a_config_error() {
+        let b = || Client::builder().api_key("k");
+        assert!(config_err(b().timeout(Duration::ZERO)).contains("timeout"));
+        assert!(config_err(b().deadline(Duration::ZERO)).contains("deadline"));
     }
 
     #[test]
@@ -322,13 +393,5 @@ mod tests {
         assert!(
             config_err(Client::builder().api_key("k").base_url("ftp://x/v2")).contains("scheme")
         );
-    }
-
-    #[test]
-    fn debug_redacts_the_key() {
-        let b = Client::builder().api_key("SECRETKEY123");
-        assert!(!format!("{b:?}").contains("SECRETKEY123"));
-        let c = b.build().unwrap();
-        assert!(!format!("{c:?}").contains("SECRETKEY123"));
     }
 }

@@ -4,13 +4,17 @@
 //! Every fallible call returns [`Error`]. Branch on its variant (network,
 //! API, bad input) and, for [`Error::Api`], on [`ApiError::kind`]:
 //!
-//! ```no_run
-//! # async fn run(client: telnyx_accounts::Client) {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! # let mock = telnyx_accounts_mock::MockServer::start().await;
+//! # let client = telnyx_accounts::Client::builder().api_key(mock.api_key()).base_url(mock.base_url()).build().unwrap();
 //! use telnyx_accounts::{ApiErrorKind, Error};
 //!
 //! match client.managed_accounts().retrieve("f65ceda4-6522-4ad6-aede-98de83385123").await {
 //!     Ok(account) => println!("{}", account.email),
 //!     Err(Error::Api(e)) if e.kind() == ApiErrorKind::NotFound => println!("no such account"),
+//!     Err(e) if e.is_retryable() => eprintln!("try again later: {e}"),
 //!     Err(e) => eprintln!("{e}"),
 //! }
 //! # }
@@ -29,8 +33,8 @@ pub enum Error {
     /// Telnyx answered with a non-2xx status.
     #[error(transparent)]
     Api(Box<ApiError>),
-    /// An attempt took longer than the timeout (per attempt; retries, if any,
-    /// timed out too).
+    /// An attempt took longer than its timeout (retries, if any, timed out
+    /// too), or the call ran past its deadline.
     #[error(transparent)]
     Timeout(TimeoutError),
     /// The connection could not be made, or broke before the response was read.
@@ -68,13 +72,55 @@ impl Error {
         }
     }
 
-    /// Whether trying the same call again later may succeed (network trouble,
-    /// timeouts, 408, 429 and 5xx).
+    /// Whether sending the same call again is safe and may succeed: network
+    /// trouble, timeouts, 408, 429 and 5xx, **except** where the failed
+    /// call may have been processed and is not idempotent (a `create` or
+    /// `remove` that timed out or got a 5xx: sending it again could create
+    /// a second account, or report a removal that went through as a 404).
+    /// False for bad input, decode and configuration errors.
+    ///
+    /// This is the test the client's own retries use, whatever the attempt
+    /// count, budget or deadline; build your own retry loop on it.
+    pub fn is_retryable(&self) -> bool {
+        self.call().is_some_and(|c| c.retryable)
+    }
+
+    /// The same as [`is_retryable`](Self::is_retryable). It used to be true
+    /// for a `create` that may have gone through, inviting duplicates.
+    #[deprecated(
+        note = "use `is_retryable`, which knows whether the failed operation may be sent again"
+    )]
     pub fn is_transient(&self) -> bool {
+        self.is_retryable()
+    }
+
+    /// The official operationId of the call that failed
+    /// (`CreateManagedAccount`, ...), when a call was made.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.call().map(|c| c.operation)
+    }
+
+    /// Why the client stopped retrying, when a call was made and failed.
+    pub fn retry_stop(&self) -> Option<RetryStop> {
+        self.call().map(|c| c.stop)
+    }
+
+    /// How many attempts were made, when a call was made and failed.
+    pub fn attempts(&self) -> Option<u32> {
         match self {
-            Error::Timeout(_) | Error::Connection(_) => true,
-            Error::Api(e) => matches!(e.status(), 408 | 429) || e.status() >= 500,
-            _ => false,
+            Error::Api(e) => Some(e.attempts),
+            Error::Timeout(e) => Some(e.attempts),
+            Error::Connection(e) => Some(e.attempts),
+            _ => None,
+        }
+    }
+
+    fn call(&self) -> Option<&CallInfo> {
+        match self {
+            Error::Api(e) => Some(&e.call),
+            Error::Timeout(e) => Some(&e.call),
+            Error::Connection(e) => Some(&e.call),
+            _ => None,
         }
     }
 
@@ -185,6 +231,72 @@ pub struct ApiError {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
     pub(crate) attempts: u32,
+    pub(crate) call: CallInfo,
+}
+
+/// Why a failed call was not tried again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RetryStop {
+    /// The failure is not one that is retried for this operation (a 4xx, or
+    /// a 5xx or timeout of a `create` or `remove`).
+    NotRetryable,
+    /// Every attempt the policy allows was made.
+    AttemptsExhausted,
+    /// The server asked to wait longer than
+    /// [`RetryPolicy::max_server_delay`](crate::RetryPolicy::max_server_delay).
+    ServerDelayTooLong,
+    /// The next attempt could not start before the call's deadline.
+    Deadline,
+    /// The client's [`RetryBudget`](crate::RetryBudget) is empty: too many recent failures.
+    BudgetExhausted,
+}
+
+impl fmt::Display for RetryStop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RetryStop::NotRetryable => "not retried",
+            RetryStop::AttemptsExhausted => "no retries left",
+            RetryStop::ServerDelayTooLong => {
+                "not retried: the server asked to wait longer than the retry policy's max_server_delay"
+            }
+            RetryStop::Deadline => "not retried: the call's deadline would pass first",
+            RetryStop::BudgetExhausted => {
+                "not retried: the client's retry budget is exhausted (many recent failures)"
+            }
+        })
+    }
+}
+
+/// What the retry loop knew about a failed call, kept in its error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CallInfo {
+    /// The official operationId.
+    pub(crate) operation: &'static str,
+    /// Whether the operation may be sent twice.
+    pub(crate) idempotent: bool,
+    /// Whether the failed attempt may have been processed anyway (a 5xx, a
+    /// timeout or a connection lost after sending).
+    pub(crate) ambiguous: bool,
+    /// Whether sending it again is safe and may help (see `is_retryable`).
+    pub(crate) retryable: bool,
+    /// Why the loop stopped.
+    pub(crate) stop: RetryStop,
+}
+
+impl fmt::Display for CallInfo {
+    /// What a person can act on, as `; ...` clauses (or nothing).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ambiguous && !self.idempotent {
+            f.write_str("; it may have been processed: check before sending it again")?;
+        }
+        match self.stop {
+            RetryStop::BudgetExhausted | RetryStop::ServerDelayTooLong | RetryStop::Deadline => {
+                write!(f, "; {}", self.stop)
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 impl ApiError {
@@ -210,7 +322,9 @@ impl ApiError {
     }
 
     /// How long the server asked us to wait, from `retry-after-ms`,
-    /// `Retry-After` (seconds or an HTTP date) or `x-ratelimit-reset`.
+    /// `Retry-After` (seconds or an HTTP date) or, on a 429 or when no
+    /// requests remain in the window, `x-ratelimit-reset`. The full value,
+    /// even when it was longer than the retry policy waits out.
     pub fn retry_after(&self) -> Option<Duration> {
         self.retry_after
     }
@@ -296,6 +410,7 @@ impl fmt::Display for ApiError {
         if self.attempts > 1 {
             write!(f, "; gave up after {} attempts", self.attempts)?;
         }
+        write!(f, "{}", self.call)?;
         if let Some(id) = &self.request_id {
             write!(f, " [request id {id}]")?;
         }
@@ -305,31 +420,75 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// An attempt ran out of time.
-#[derive(Debug, thiserror::Error)]
-#[error("request to Telnyx timed out after {timeout:?} (per attempt; {attempts} attempt(s)); raise it with `.timeout(..)` or check connectivity")]
+/// A call ran out of time: one attempt's timeout, or the deadline of the
+/// whole call.
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct TimeoutError {
-    /// The per-attempt timeout that ran out.
+    /// The bound that ran out: the per-attempt timeout, or what was left of
+    /// the call's deadline when that was shorter.
     pub timeout: Duration,
+    /// True when the call's deadline ran out (across attempts and waits),
+    /// false when one attempt's timeout did.
+    pub deadline: bool,
     /// How many attempts were made.
     pub attempts: u32,
+    pub(crate) call: CallInfo,
 }
 
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.deadline {
+            write!(
+                f,
+                "call to Telnyx ({}) ran past its deadline ({} attempt(s)); raise it with `.deadline(..)`",
+                self.call.operation, self.attempts
+            )?;
+        } else {
+            write!(
+                f,
+                "request to Telnyx ({}) timed out after {:?} (per attempt; {} attempt(s)); raise it with `.timeout(..)` or check connectivity",
+                self.call.operation, self.timeout, self.attempts
+            )?;
+        }
+        write!(f, "{}", self.call)
+    }
+}
+
+impl std::error::Error for TimeoutError {}
+
 /// The network failed.
-#[derive(Debug, thiserror::Error)]
-#[error("could not reach Telnyx{}: {message} ({attempts} attempt(s))", if *.before_send { " (connection failed before the request was sent)" } else { "" })]
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct ConnectionError {
     /// What failed, from the HTTP stack.
     pub message: String,
-    /// True when the connection failed before any of the request was sent,
-    /// so the server cannot have acted on it.
+    /// True when the connection failed (or timed out) before any of the
+    /// request was sent, so the server cannot have acted on it.
     pub before_send: bool,
     /// How many attempts were made.
     pub attempts: u32,
-    #[source]
+    pub(crate) call: CallInfo,
     pub(crate) source: Option<reqwest::Error>,
+}
+
+impl fmt::Display for ConnectionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "could not reach Telnyx ({})", self.call.operation)?;
+        if self.before_send {
+            f.write_str(" (connection failed before the request was sent)")?;
+        }
+        write!(f, ": {} ({} attempt(s))", self.message, self.attempts)?;
+        write!(f, "{}", self.call)
+    }
+}
+
+impl std::error::Error for ConnectionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
 }
 
 /// The request was refused before anything was sent.
@@ -356,6 +515,16 @@ pub struct DecodeError {
     pub snippet: String,
     /// The `x-request-id` response header.
     pub request_id: Option<String>,
+    /// Boxed: a decode error is rare, and `Error` stays small.
+    pub(crate) headers: Box<HeaderMap>,
+}
+
+impl DecodeError {
+    /// The response headers (empty for a body decoded after the call, such
+    /// as the CSV rows).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
 }
 
 /// The client could not be built.
@@ -442,6 +611,13 @@ mod tests {
             headers: HeaderMap::new(),
             body: Bytes::new(),
             attempts: 1,
+            call: CallInfo {
+                operation: "RetrieveManagedAccount",
+                idempotent: true,
+                ambiguous: false,
+                retryable: false,
+                stop: RetryStop::NotRetryable,
+            },
         };
         assert_eq!(
             e.to_string(),

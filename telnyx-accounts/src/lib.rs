@@ -62,9 +62,17 @@
 //!   and `schemars::JsonSchema` with the `schemars` feature.
 //! - **Pagination** ([`pagination`]): `into_stream()` walks every page with
 //!   your filters, one page ahead of you.
-//! - **Retries** ([`retry`]): backoff with jitter, `Retry-After` honoured;
-//!   `create` is never retried when that could create a second account.
+//! - **Retries** ([`retry`]): a [`RetryPolicy`] (backoff with jitter,
+//!   `Retry-After` honoured), a deadline bounding each call, and a retry
+//!   budget shared by the client's clones; `create` and `remove` are never
+//!   retried when the first attempt may have gone through.
+//! - **Response metadata** ([`Response`]): `.send_with_response()` on every
+//!   request builder gives the status, headers, request id, rate limit,
+//!   attempts and time taken; every [`Page`] carries its request id.
+//! - **Hooks** ([`hooks`]): your code before and after every attempt, to
+//!   add headers or count requests, retries and statuses.
 //! - **Errors** ([`Error`]): Telnyx's `errors[]` parsed, request ids kept,
+//!   [`Error::is_retryable`] true only when sending the call again is safe,
 //!   messages a person can act on.
 //! - **Tracing**: one `telnyx.request` span per call (operation, method,
 //!   path template, attempt, status, request id, elapsed); never the key,
@@ -75,17 +83,21 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod auth;
 mod client;
 mod config;
+mod decode;
 pub mod error;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod hooks;
 mod id;
 pub mod models;
 pub mod pagination;
 mod request;
 pub mod resources;
+mod response;
 pub mod retry;
 pub mod secret;
 mod transport;
@@ -93,12 +105,13 @@ mod transport;
 pub use client::Client;
 pub use config::{
     ClientBuilder, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
+    DEFAULT_DEADLINE, DEFAULT_TIMEOUT,
 };
 pub use error::{
     ApiError, ApiErrorKind, ConfigError, ConnectionError, DecodeError, Error, ErrorSource,
     InvalidRequestError, RateLimit, Result, TelnyxError, TimeoutError,
 };
+pub use hooks::Hook;
 pub use id::Id;
 pub use models::{
     AllocatableChannels, Amount, Balance, ChannelLimit, GroupsReportRow, ManagedAccount,
@@ -106,4 +119,6 @@ pub use models::{
     OrganizationUser, UserGroup, UserRecordType, UserStatus,
 };
 pub use pagination::{Page, PageMeta};
+pub use response::Response;
+pub use retry::{RetryBudget, RetryPolicy, RetryStop, DEFAULT_MAX_RETRIES};
 pub use secret::SecretString;

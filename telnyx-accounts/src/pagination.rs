@@ -31,13 +31,19 @@ use serde::{Deserialize, Serialize};
 use telnyx_accounts_gen::types as gen;
 use tracing::Instrument;
 
-use crate::error::{Error, Result};
+use crate::error::{RateLimit, Result};
 use crate::models::{ManagedAccountListing, OrganizationUser};
+use crate::response::ResponseMeta;
 
 /// The default number of pages fetched ahead of the consumer.
 pub const DEFAULT_PREFETCH: usize = 1;
 
-/// One page of results.
+/// One page of results, with the request id and rate limit of the response
+/// it came in.
+///
+/// Two pages are equal when their items and paging are: the response
+/// metadata is not compared (nor serialized: a page read back from JSON has
+/// none).
 ///
 /// Build one with [`Page::new`] (for your tests, or a fake of this crate):
 ///
@@ -52,9 +58,10 @@ pub const DEFAULT_PREFETCH: usize = 1;
 ///     .build();
 /// let page = Page::new(vec![ManagedAccountListing::builder().email("a@example.com").build()], meta);
 /// assert!(page.has_next_page());
+/// assert_eq!(page.request_id(), None);
 /// assert_eq!(page.into_iter().next().unwrap().email, "a@example.com");
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
@@ -67,17 +74,51 @@ pub struct Page<T> {
     #[serde(default, deserialize_with = "crate::models::null_as_default")]
     #[cfg_attr(feature = "schemars", schemars(with = "Option<PageMeta>"))]
     pub meta: PageMeta,
+    #[serde(skip)]
+    request_id: Option<String>,
+    #[serde(skip)]
+    rate_limit: Option<RateLimit>,
+}
+
+impl<T: PartialEq> PartialEq for Page<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.data == other.data && self.meta == other.meta
+    }
 }
 
 impl<T> Page<T> {
-    /// A page of `data`, placed in the whole by `meta`.
+    /// A page of `data`, placed in the whole by `meta`, with no response
+    /// metadata.
     pub fn new(data: Vec<T>, meta: PageMeta) -> Self {
-        Self { data, meta }
+        Self {
+            data,
+            meta,
+            request_id: None,
+            rate_limit: None,
+        }
     }
 
     /// Whether a later page exists (this page is not empty and is not the last).
     pub fn has_next_page(&self) -> bool {
         !self.data.is_empty() && self.meta.page_number < self.meta.total_pages
+    }
+
+    /// The `x-request-id` of the response this page came in: quote it to
+    /// Telnyx support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// Telnyx's rate-limit headers on the response this page came in.
+    pub fn rate_limit(&self) -> Option<&RateLimit> {
+        self.rate_limit.as_ref()
+    }
+
+    /// The page with the request id and rate limit of its response.
+    pub(crate) fn with_response(mut self, response: &ResponseMeta) -> Self {
+        self.request_id = response.request_id().map(str::to_owned);
+        self.rate_limit = response.rate_limit;
+        self
     }
 }
 
@@ -287,8 +328,18 @@ impl<R: PagedRequest> Walk<R> {
         let (number, result) = match self.in_flight.pop_front() {
             Some(mut p) => {
                 let number = p.number;
-                let joined = (&mut p.handle).await;
-                (number, joined.unwrap_or_else(|e| Err(join_error(e))))
+                let result = match (&mut p.handle).await {
+                    Ok(result) => result,
+                    // A panic in the fetch (a bug, or a panicking hook) is
+                    // raised in the consumer's task, as it would have been
+                    // without prefetching; a fetch cancelled with its
+                    // runtime is made again here.
+                    Err(e) => match e.try_into_panic() {
+                        Ok(payload) => std::panic::resume_unwind(payload),
+                        Err(_) => self.request.fetch_page(number).await,
+                    },
+                };
+                (number, result)
             }
             None => {
                 let number = self.next_to_request;
@@ -299,7 +350,9 @@ impl<R: PagedRequest> Walk<R> {
         let page = match result {
             Ok(page) => page,
             Err(e) => {
+                // The walk ends here: stop the fetches ahead of it too.
                 self.done = true;
+                self.in_flight.clear();
                 return Some(Err(e));
             }
         };
@@ -332,16 +385,6 @@ impl<R: PagedRequest> Walk<R> {
         }
         Some(Ok(page))
     }
-}
-
-fn join_error(e: tokio::task::JoinError) -> Error {
-    // A fetch task only ends this way if it panicked or the runtime shut down.
-    Error::Connection(crate::error::ConnectionError {
-        message: format!("page fetch task failed: {e}"),
-        before_send: false,
-        attempts: 0,
-        source: None,
-    })
 }
 
 /// Every page of `request`, from its first page on.
@@ -437,8 +480,109 @@ macro_rules! paged_request {
             }
         }
 
-        $crate::request::into_future!($builder => $crate::Page<$item>);
+        $crate::request::sends!($builder => $crate::Page<$item>);
     };
 }
 
 pub(crate) use paged_request;
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    use futures::FutureExt;
+
+    use super::*;
+    use crate::error::Error;
+
+    /// Ten pages of one item; page 2 fails (or panics); page 3 never
+    /// finishes and records whether its fetch was dropped.
+    #[derive(Clone)]
+    struct Scripted {
+        panic_on_2: bool,
+        page_3_dropped: Arc<AtomicBool>,
+    }
+
+    struct SetOnDrop(Arc<AtomicBool>);
+
+    impl Drop for SetOnDrop {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    impl PagedRequest for Scripted {
+        type Item = u64;
+
+        fn first_page(&self) -> u64 {
+            1
+        }
+
+        fn fetch_page(&self, number: u64) -> PageFuture<u64> {
+            let this = self.clone();
+            Box::pin(async move {
+                match number {
+                    2 if this.panic_on_2 => panic!("a hook panicked"),
+                    2 => Err(Error::invalid("page", "scripted failure")),
+                    3 => {
+                        let _guard = SetOnDrop(Arc::clone(&this.page_3_dropped));
+                        futures::future::pending::<()>().await;
+                        unreachable!()
+                    }
+                    n => Ok(Page::new(
+                        vec![n],
+                        PageMeta {
+                            page_number: n,
+                            page_size: 1,
+                            total_pages: 10,
+                            total_results: 10,
+                        },
+                    )),
+                }
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_page_error_stops_the_fetches_ahead_of_it() {
+        let dropped = Arc::new(AtomicBool::new(false));
+        let request = Scripted {
+            panic_on_2: false,
+            page_3_dropped: Arc::clone(&dropped),
+        };
+        let mut walk = pages(request, 3);
+        assert_eq!(walk.try_next().await.unwrap().unwrap().data, vec![1]);
+        assert!(matches!(
+            walk.try_next().await,
+            Err(Error::InvalidRequest(_))
+        ));
+        // The stream is still held: the fetch of page 3 must be gone anyway.
+        for _ in 0..100 {
+            if dropped.load(Ordering::SeqCst) {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        assert!(
+            dropped.load(Ordering::SeqCst),
+            "page 3 is still being fetched"
+        );
+        assert!(walk.try_next().await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn a_panic_in_a_prefetch_task_reaches_the_consumer_as_a_panic() {
+        let request = Scripted {
+            panic_on_2: true,
+            page_3_dropped: Arc::default(),
+        };
+        let mut walk = pages(request, 2);
+        assert_eq!(walk.try_next().await.unwrap().unwrap().data, vec![1]);
+        let next = std::panic::AssertUnwindSafe(walk.try_next())
+            .catch_unwind()
+            .await;
+        let payload = next.expect_err("the fetch panicked: not a network error");
+        assert_eq!(payload.downcast_ref::<&str>(), Some(&"a hook panicked"));
+    }
+}

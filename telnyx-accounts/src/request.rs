@@ -1,15 +1,32 @@
-//! What every request builder shares: per-request overrides and `.await`.
+//! What every request builder shares: per-request overrides, `send()` and
+//! `.await`.
 
 /// The per-request overrides, as builder methods (`opts` field required).
 macro_rules! request_options {
     () => {
         /// Overrides the client's per-attempt timeout for this request.
+        /// Zero is refused with [`Error::InvalidRequest`](crate::Error::InvalidRequest).
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.opts.timeout = Some(timeout);
             self
         }
 
-        /// Overrides the client's number of retries for this request.
+        /// Overrides the client's deadline for this call, every attempt and
+        /// wait included.
+        pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+            self.opts.deadline = Some(deadline);
+            self
+        }
+
+        /// Overrides the client's retry policy for this request
+        /// ([`RetryPolicy::none()`](crate::RetryPolicy::none) for no retries).
+        /// Retries still draw from the client's retry budget.
+        pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
+            self.opts.retry = Some(policy);
+            self
+        }
+
+        /// Overrides the number of retries of the retry policy for this request.
         pub fn max_retries(mut self, retries: u32) -> Self {
             self.opts.max_retries = Some(retries);
             self
@@ -29,10 +46,19 @@ macro_rules! request_options {
     };
 }
 
-/// `impl IntoFuture` for a builder with an `async fn send(self)`, so that
-/// awaiting the builder sends it.
-macro_rules! into_future {
+/// `send()` and `impl IntoFuture` for a builder with an
+/// `async fn send_with_response(self)`, so that awaiting the builder sends it.
+macro_rules! sends {
     ($builder:ty => $output:ty) => {
+        impl $builder {
+            /// Sends the request. Awaiting the builder does the same.
+            pub async fn send(self) -> $crate::Result<$output> {
+                self.send_with_response()
+                    .await
+                    .map($crate::Response::into_inner)
+            }
+        }
+
         impl ::std::future::IntoFuture for $builder {
             type Output = $crate::Result<$output>;
             type IntoFuture = ::std::pin::Pin<
@@ -46,5 +72,5 @@ macro_rules! into_future {
     };
 }
 
-pub(crate) use into_future;
 pub(crate) use request_options;
+pub(crate) use sends;

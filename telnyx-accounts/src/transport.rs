@@ -1,41 +1,129 @@
-//! Sending one operation: per-attempt timeout, retries, tracing, and turning
-//! what progenitor returns into this crate's [`Error`].
+//! The one path every call takes: build the request, run the hooks, send
+//! it under its timeout and the call's deadline, retry as [`crate::retry`]
+//! says, and turn the outcome into a [`Response`] or an [`Error`].
+//!
+//! A call is an operation (its official operationId, method, path template
+//! and whether it may be sent twice), a path, query pairs, and an optional
+//! JSON body serialized once. For each attempt the [`Transport`]:
+//!
+//! 1. stops with [`Error::Timeout`] if the call's deadline has passed;
+//! 2. builds the request: the client's headers (`User-Agent`, default
+//!    headers), then the call's own (`Accept`, `Content-Type`, per-request
+//!    headers), then the hooks' changes, then `Authorization`, so that no
+//!    hook sees or replaces the credentials;
+//! 3. sends it and reads the whole body, within the attempt's timeout or
+//!    what is left of the deadline, whichever is shorter;
+//! 4. calls the hooks with the outcome and the retry decision;
+//! 5. on a 2xx, decodes the body (a body that does not fit is
+//!    [`Error::Decode`], with the status, headers and request id); otherwise
+//!    waits and retries, or returns the error, which records why it stopped.
+//!
+//! One `telnyx.request` tracing span covers the call, with the fields
+//! `operation`, `method`, `path` (the template: ids may identify people),
+//! `attempt`, `status`, `request_id` and `elapsed_ms`; never the key, never
+//! query values.
+//!
+//! The requests are built here rather than by the generated builders of
+//! `telnyx-accounts-gen`, whose `send()` does not let a retry loop see the
+//! response headers of a body that fails to decode, nor a hook change an
+//! attempt's headers. The generated *types* are the request bodies and
+//! response envelopes, and `tests/tests/generated_smoke.rs` checks that
+//! both send the same bytes.
 
-use std::future::Future;
-use std::sync::Arc;
+use std::fmt;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use progenitor_client::{Error as GenError, ResponseValue};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use serde::de::DeserializeOwned;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::Method;
+use serde::Serialize;
 use tracing::Instrument;
 
-use crate::client::Client;
-use crate::error::{ApiError, ConnectionError, DecodeError, Error, TimeoutError};
-use crate::retry::{self, Idempotency, Outcome};
+use crate::config::Config;
+use crate::error::{
+    ApiError, CallInfo, ConnectionError, DecodeError, Error, Result, RetryStop, TimeoutError,
+};
+use crate::hooks::{AttemptError, AttemptInfo, AttemptOutcome, AttemptRequest};
+use crate::id::Id;
+use crate::response::{request_id, Response, ResponseMeta};
+use crate::retry::{self, Budget, Idempotency, Outcome, RetryPolicy};
 
 /// How much of an error body is kept.
-const ERROR_BODY_LIMIT: usize = 64 * 1024;
+pub(crate) const ERROR_BODY_LIMIT: usize = 64 * 1024;
 /// How much of a body a decode error shows.
 const SNIPPET_LEN: usize = 200;
 
-/// What the engine needs to know about an operation.
+/// What the transport needs to know about an operation.
 #[derive(Debug)]
 pub(crate) struct Operation {
     /// The official operationId.
     pub(crate) id: &'static str,
-    pub(crate) method: &'static str,
-    /// The path template, e.g. `/managed_accounts/{id}` (never the ids: they
-    /// may identify people).
+    pub(crate) method: Method,
+    /// The path template, e.g. `/managed_accounts/{id}` (never the ids:
+    /// they may identify people).
     pub(crate) path: &'static str,
     pub(crate) idempotency: Idempotency,
+}
+
+/// One call of an operation: what goes on the wire, besides the headers.
+#[derive(Debug, Clone)]
+pub(crate) struct Call {
+    op: &'static Operation,
+    path: String,
+    query: Vec<(&'static str, String)>,
+    body: Option<Bytes>,
+    accept: &'static str,
+}
+
+impl Call {
+    /// A call of `op` with its path template as the path (no `{id}`).
+    pub(crate) fn new(op: &'static Operation) -> Self {
+        Self {
+            op,
+            path: op.path.to_owned(),
+            query: Vec::new(),
+            body: None,
+            accept: "application/json",
+        }
+    }
+
+    /// Puts `id`, checked and percent-encoded, in place of `{id}`.
+    pub(crate) fn id(mut self, id: &Id) -> Result<Self> {
+        let encoded = progenitor_client::encode_path(id.checked()?);
+        self.path = self.op.path.replacen("{id}", &encoded, 1);
+        Ok(self)
+    }
+
+    /// Adds a query pair when the value is set.
+    pub(crate) fn query(mut self, name: &'static str, value: Option<impl ToString>) -> Self {
+        if let Some(v) = value {
+            self.query.push((name, v.to_string()));
+        }
+        self
+    }
+
+    /// The JSON body (the generated request type, so unset fields stay off
+    /// the wire), serialized once for every attempt.
+    pub(crate) fn json(mut self, body: &impl Serialize) -> Result<Self> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::invalid("body", format!("cannot be serialized: {e}")))?;
+        self.body = Some(Bytes::from(bytes));
+        Ok(self)
+    }
+
+    /// Asks for another representation (`text/csv`) than JSON.
+    pub(crate) fn accept(mut self, media_type: &'static str) -> Self {
+        self.accept = media_type;
+        self
+    }
 }
 
 /// Per-request overrides of the client's settings.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
+    pub(crate) deadline: Option<Duration>,
+    pub(crate) retry: Option<RetryPolicy>,
     pub(crate) max_retries: Option<u32>,
     pub(crate) headers: HeaderMap,
     /// A header that could not be parsed; reported when the request is sent.
@@ -55,118 +143,344 @@ impl RequestOptions {
             _ => self.header_error = Some("is not a valid header name or value".to_owned()),
         }
     }
+}
 
-    /// The generated client to send with: the shared one, or, when this
-    /// request has headers of its own, one carrying them too.
-    fn gen_client(&self, client: &Client) -> Arc<telnyx_accounts_gen::Client> {
-        if self.headers.is_empty() {
-            return Arc::clone(&client.inner.gen);
-        }
-        let mut headers = client.inner.headers.clone();
-        for (name, value) in &self.headers {
-            headers.insert(name.clone(), value.clone());
-        }
-        Arc::new(telnyx_accounts_gen::Client::new_with_client(
-            &client.inner.base_url,
-            client.inner.http.clone(),
-            headers,
-        ))
-    }
+/// The client's shared half: HTTP client, base URL, credentials, retry
+/// policy and budget, hooks. Every clone of a `Client`, every resource and
+/// every request builder holds it through one `Arc`.
+pub(crate) struct Transport {
+    config: Config,
+    budget: Budget,
+}
 
-    /// The headers for a request built by hand (the CSV report).
-    pub(crate) fn all_headers(&self, client: &Client) -> HeaderMap {
-        let mut headers = client.inner.headers.clone();
-        for (name, value) in &self.headers {
-            headers.insert(name.clone(), value.clone());
-        }
-        headers
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = &self.config;
+        f.debug_struct("Transport")
+            .field("base_url", &c.base_url)
+            .field("credentials", &c.credentials.kind())
+            .field("timeout", &c.timeout)
+            .field("deadline", &c.deadline)
+            .field("retry", &c.retry)
+            .field("hooks", &c.hooks.len())
+            .finish_non_exhaustive()
     }
 }
 
 /// Why an attempt failed.
 enum Failure {
-    Timeout,
+    /// The attempt's time ran out; `deadline` when it was the call's.
+    Timeout {
+        deadline: bool,
+    },
     Connection(reqwest::Error),
     Status {
         status: u16,
         headers: HeaderMap,
         body: Bytes,
     },
-    Decode {
-        status: u16,
-        headers: Option<HeaderMap>,
-        body: Bytes,
-        error: serde_json::Error,
-    },
-    Invalid(String),
 }
 
 impl Failure {
-    fn outcome(&self) -> Option<Outcome<'_>> {
+    fn outcome(&self) -> Outcome<'_> {
         match self {
-            Failure::Timeout => Some(Outcome::Timeout),
-            Failure::Connection(e) => Some(Outcome::Connection {
+            Failure::Timeout { .. } => Outcome::Timeout,
+            Failure::Connection(e) => Outcome::Connection {
                 before_send: e.is_connect(),
-            }),
+            },
             Failure::Status {
                 status, headers, ..
-            } => Some(Outcome::Status {
+            } => Outcome::Status {
                 status: *status,
                 headers,
-            }),
-            Failure::Decode { .. } | Failure::Invalid(_) => None,
+            },
+        }
+    }
+
+    fn hook_error(&self) -> AttemptError {
+        match self {
+            Failure::Timeout { .. } => AttemptError::Timeout,
+            Failure::Connection(e) => AttemptError::Connection {
+                before_send: e.is_connect(),
+            },
+            Failure::Status { status, .. } => {
+                AttemptError::Api(crate::ApiErrorKind::from_status(*status))
+            }
+        }
+    }
+
+    /// Whether the server may have acted on the attempt anyway.
+    fn ambiguous(&self) -> bool {
+        match self {
+            Failure::Timeout { .. } => true,
+            Failure::Connection(e) => !e.is_connect(),
+            Failure::Status { status, .. } => *status >= 500,
         }
     }
 }
 
-/// Sends an operation: `send` makes one attempt with the generated client
-/// it is given; this retries it as the rules in [`crate::retry`] say.
-pub(crate) async fn execute<T, F, Fut>(
-    client: &Client,
-    op: &'static Operation,
-    opts: &RequestOptions,
-    mut send: F,
-) -> Result<ResponseValue<T>, Error>
-where
-    T: DeserializeOwned,
-    F: FnMut(Arc<telnyx_accounts_gen::Client>) -> Fut,
-    Fut: Future<Output = Result<ResponseValue<T>, GenError<()>>>,
-{
-    if let Some(reason) = &opts.header_error {
-        return Err(Error::invalid("header", reason.clone()));
+/// A 2xx response, read whole.
+struct Success {
+    status: u16,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Transport {
+    pub(crate) fn new(config: Config) -> Self {
+        Self {
+            budget: Budget::new(config.retry_budget),
+            config,
+        }
     }
-    let gen = opts.gen_client(client);
-    let timeout = opts.timeout.unwrap_or(client.inner.timeout);
-    let max_retries = opts.max_retries.unwrap_or(client.inner.max_retries);
-    let span = tracing::info_span!(
-        "telnyx.request",
-        operation = op.id,
-        method = op.method,
-        path = op.path,
-        attempt = tracing::field::Empty,
-        status = tracing::field::Empty,
-        request_id = tracing::field::Empty,
-        elapsed_ms = tracing::field::Empty,
-    );
-    async move {
-        let started = Instant::now();
+
+    pub(crate) fn base_url(&self) -> &str {
+        &self.config.base_url
+    }
+
+    pub(crate) fn timeout(&self) -> Duration {
+        self.config.timeout
+    }
+
+    pub(crate) fn deadline(&self) -> Duration {
+        self.config.deadline
+    }
+
+    pub(crate) fn retry_policy(&self) -> RetryPolicy {
+        self.config.retry
+    }
+
+    pub(crate) fn credentials_kind(&self) -> &'static str {
+        self.config.credentials.kind()
+    }
+
+    /// Sends `call` as the rules say and decodes a 2xx body with `decode`
+    /// (which says what did not fit, if anything).
+    pub(crate) async fn send<T>(
+        &self,
+        call: Call,
+        opts: &RequestOptions,
+        decode: impl FnOnce(&[u8]) -> std::result::Result<T, String>,
+    ) -> Result<Response<T>> {
+        if let Some(reason) = &opts.header_error {
+            return Err(Error::invalid("header", reason.clone()));
+        }
+        let timeout = opts.timeout.unwrap_or(self.config.timeout);
+        if timeout.is_zero() {
+            return Err(Error::invalid("timeout", "must be greater than zero"));
+        }
+        let deadline = opts.deadline.unwrap_or(self.config.deadline);
+        if deadline.is_zero() {
+            return Err(Error::invalid("deadline", "must be greater than zero"));
+        }
+        let mut policy = opts.retry.unwrap_or(self.config.retry);
+        if let Some(n) = opts.max_retries {
+            policy = policy.max_retries(n);
+        }
+        let op = call.op;
+        let span = tracing::info_span!(
+            "telnyx.request",
+            operation = op.id,
+            method = op.method.as_str(),
+            path = op.path,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        let attempts = Attempts {
+            transport: self,
+            call: &call,
+            opts,
+            timeout,
+            policy,
+            started: Instant::now(),
+            deadline,
+        };
+        let done = attempts.run().instrument(span).await?;
+        let Success {
+            status,
+            headers,
+            body,
+        } = done.success;
+        let meta = ResponseMeta {
+            status,
+            rate_limit: retry::rate_limit(&headers),
+            headers,
+            attempts: done.attempts,
+            elapsed: done.elapsed,
+        };
+        match decode(&body) {
+            Ok(value) => Ok(Response::new(value, meta)),
+            Err(message) => Err(self.decode_error(status, meta.headers, &body, &message)),
+        }
+    }
+
+    /// A decode error with a short, secret-free snippet of the body.
+    fn decode_error(&self, status: u16, headers: HeaderMap, body: &[u8], message: &str) -> Error {
+        let secrets = self.config.credentials.secrets();
+        let text = String::from_utf8_lossy(body);
+        let scrubbed = crate::secret::scrub(&text, &secrets);
+        let mut snippet: String = scrubbed.chars().take(SNIPPET_LEN).collect();
+        if scrubbed.chars().count() > SNIPPET_LEN {
+            snippet.push('…');
+        }
+        if snippet.is_empty() {
+            snippet = "(empty body)".to_owned();
+        }
+        Error::Decode(DecodeError {
+            status,
+            message: crate::secret::scrub(message, &secrets),
+            snippet,
+            request_id: request_id(&headers).map(str::to_owned),
+            headers: Box::new(headers),
+        })
+    }
+
+    /// The URL of a call: the base URL with the call's path and query.
+    fn url(&self, call: &Call) -> reqwest::Url {
+        let c = &self.config;
+        let mut url = c.base.clone();
+        url.set_path(&[c.base_path.as_str(), call.path.as_str()].concat());
+        if !call.query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(call.query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
+        url
+    }
+
+    /// The request of one attempt, hooks applied.
+    fn request(
+        &self,
+        call: &Call,
+        url: reqwest::Url,
+        opts: &RequestOptions,
+        info: AttemptInfo,
+    ) -> reqwest::Request {
+        let c = &self.config;
+        let mut request = reqwest::Request::new(call.op.method.clone(), url);
+        let headers = request.headers_mut();
+        headers.clone_from(&c.headers);
+        headers.insert(ACCEPT, HeaderValue::from_static(call.accept));
+        if let Some(body) = &call.body {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            *request.body_mut() = Some(body.clone().into());
+        }
+        let headers = request.headers_mut();
+        for (name, value) in &opts.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        if !c.hooks.is_empty() {
+            headers.insert(AUTHORIZATION, crate::auth::Credentials::redacted());
+            let mut view = AttemptRequest { info, headers };
+            for hook in &c.hooks {
+                hook.before_attempt(&mut view);
+            }
+        }
+        request
+            .headers_mut()
+            .insert(AUTHORIZATION, c.credentials.authorization());
+        request
+    }
+
+    /// Sends one attempt and reads the whole body (at most
+    /// [`ERROR_BODY_LIMIT`] of an error's).
+    async fn attempt(&self, request: reqwest::Request) -> std::result::Result<Success, Failure> {
+        let mut response = self
+            .config
+            .http
+            .execute(request)
+            .await
+            .map_err(Failure::Connection)?;
+        let status = response.status().as_u16();
+        let headers = std::mem::take(response.headers_mut());
+        if response.status().is_success() {
+            let body = response.bytes().await.map_err(Failure::Connection)?;
+            Ok(Success {
+                status,
+                headers,
+                body,
+            })
+        } else {
+            let body = read_bounded(response, ERROR_BODY_LIMIT).await;
+            Err(Failure::Status {
+                status,
+                headers,
+                body,
+            })
+        }
+    }
+
+    fn after_hooks(&self, outcome: AttemptOutcome<'_>) {
+        for hook in &self.config.hooks {
+            hook.after_attempt(&outcome);
+        }
+    }
+}
+
+/// The 2xx response a call ended with, and the attempts and time it took.
+struct Done {
+    success: Success,
+    attempts: u32,
+    elapsed: Duration,
+}
+
+/// The retry loop of one call.
+struct Attempts<'a> {
+    transport: &'a Transport,
+    call: &'a Call,
+    opts: &'a RequestOptions,
+    timeout: Duration,
+    policy: RetryPolicy,
+    started: Instant,
+    deadline: Duration,
+}
+
+impl Attempts<'_> {
+    async fn run(self) -> Result<Done> {
+        let t = self.transport;
+        let op = self.call.op;
+        let idempotency = op.idempotency;
+        let url = t.url(self.call);
+        let mut spent = 0;
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            tracing::Span::current().record("attempt", attempt);
-            let result = match tokio::time::timeout(
-                timeout,
-                attempt_once(&mut send, Arc::clone(&gen)),
-            )
-            .await
-            {
-                Ok(r) => r,
-                Err(_elapsed) => Err(Failure::Timeout),
+            let span = tracing::Span::current();
+            span.record("attempt", attempt);
+            let left = self.deadline.saturating_sub(self.started.elapsed());
+            let info = AttemptInfo {
+                operation: op.id,
+                method: op.method.as_str(),
+                path: op.path,
+                attempt,
             };
+            let request = t.request(self.call, url.clone(), self.opts, info);
+            let sent = Instant::now();
+            let result =
+                match tokio::time::timeout(self.timeout.min(left), t.attempt(request)).await {
+                    Ok(r) => r,
+                    Err(_) => Err(Failure::Timeout {
+                        deadline: left < self.timeout,
+                    }),
+                };
             let failure = match result {
-                Ok(value) => {
-                    record_response(value.status().as_u16(), value.headers(), started);
-                    return Ok(value);
+                Ok(success) => {
+                    record_response(success.status, &success.headers, self.started);
+                    t.after_hooks(AttemptOutcome {
+                        info,
+                        status: Some(success.status),
+                        headers: Some(&success.headers),
+                        elapsed: sent.elapsed(),
+                        error: None,
+                        retry_in: None,
+                    });
+                    t.budget.refill(spent);
+                    return Ok(Done {
+                        success,
+                        attempts: attempt,
+                        elapsed: self.started.elapsed(),
+                    });
                 }
                 Err(f) => f,
             };
@@ -174,30 +488,93 @@ where
                 status, headers, ..
             } = &failure
             {
-                record_response(*status, headers, started);
+                record_response(*status, headers, self.started);
             }
-            let delay = failure
-                .outcome()
-                .and_then(|o| retry::next_delay(o, op.idempotency, attempt, max_retries));
-            match delay {
-                Some(delay) => {
+            let outcome = failure.outcome();
+            let retryable = retry::is_retryable(outcome, idempotency);
+            let decision = self.decide(&failure, retryable, attempt, &mut spent);
+            let (status, headers) = match &failure {
+                Failure::Status {
+                    status, headers, ..
+                } => (Some(*status), Some(headers)),
+                _ => (None, None),
+            };
+            t.after_hooks(AttemptOutcome {
+                info,
+                status,
+                headers,
+                elapsed: sent.elapsed(),
+                error: Some(failure.hook_error()),
+                retry_in: decision.ok(),
+            });
+            match decision {
+                Ok(wait) => {
                     tracing::debug!(
                         attempt,
-                        delay_ms = delay.as_millis() as u64,
+                        delay_ms = wait.as_millis() as u64,
                         reason = failure_reason(&failure),
                         "retrying"
                     );
-                    tokio::time::sleep(delay).await;
+                    tokio::time::sleep(wait).await;
                 }
-                None => {
-                    tracing::debug!(attempt, reason = failure_reason(&failure), "request failed");
-                    return Err(into_error(failure, attempt, timeout, client));
+                Err(stop) => {
+                    tracing::debug!(
+                        attempt,
+                        reason = failure_reason(&failure),
+                        stop = %stop,
+                        "request failed"
+                    );
+                    let call = CallInfo {
+                        operation: op.id,
+                        idempotent: idempotency == Idempotency::Idempotent,
+                        ambiguous: failure.ambiguous(),
+                        retryable,
+                        stop,
+                    };
+                    return Err(into_error(failure, attempt, self.timeout, call));
                 }
             }
         }
     }
-    .instrument(span)
-    .await
+
+    /// The wait before the next attempt, or why there is none. Takes the
+    /// retry's tokens from the budget (adding them to `spent`) only when it
+    /// will retry.
+    fn decide(
+        &self,
+        failure: &Failure,
+        retryable: bool,
+        attempt: u32,
+        spent: &mut u32,
+    ) -> std::result::Result<Duration, RetryStop> {
+        if let Failure::Timeout { deadline: true } = failure {
+            return Err(RetryStop::Deadline);
+        }
+        if !retryable {
+            return Err(RetryStop::NotRetryable);
+        }
+        if attempt > self.policy.retries() {
+            return Err(RetryStop::AttemptsExhausted);
+        }
+        let wait = match retry::requested_delay(failure.outcome()) {
+            Some(asked) if asked > self.policy.server_delay_cap() => {
+                return Err(RetryStop::ServerDelayTooLong)
+            }
+            Some(asked) => asked,
+            None => self.policy.jittered_backoff(attempt),
+        };
+        if self.started.elapsed() + wait >= self.deadline {
+            return Err(RetryStop::Deadline);
+        }
+        let after_timeout = matches!(failure, Failure::Timeout { .. });
+        match self.transport.budget.acquire(after_timeout) {
+            Some(cost) => {
+                *spent += cost;
+                Ok(wait)
+            }
+            None => Err(RetryStop::BudgetExhausted),
+        }
+    }
 }
 
 fn record_response(status: u16, headers: &HeaderMap, started: Instant) {
@@ -211,82 +588,21 @@ fn record_response(status: u16, headers: &HeaderMap, started: Instant) {
 
 fn failure_reason(f: &Failure) -> &'static str {
     match f {
-        Failure::Timeout => "timeout",
+        Failure::Timeout { .. } => "timeout",
         Failure::Connection(_) => "connection",
         Failure::Status { .. } => "status",
-        Failure::Decode { .. } => "decode",
-        Failure::Invalid(_) => "invalid request",
-    }
-}
-
-async fn attempt_once<T, F, Fut>(
-    send: &mut F,
-    gen: Arc<telnyx_accounts_gen::Client>,
-) -> Result<ResponseValue<T>, Failure>
-where
-    T: DeserializeOwned,
-    F: FnMut(Arc<telnyx_accounts_gen::Client>) -> Fut,
-    Fut: Future<Output = Result<ResponseValue<T>, GenError<()>>>,
-{
-    match send(gen).await {
-        Ok(value) => Ok(value),
-        Err(GenError::UnexpectedResponse(response)) => {
-            let status = response.status();
-            let headers = response.headers().clone();
-            if status.is_success() {
-                // A 2xx the fragment does not list (201, 203, ...): decode it all the same.
-                let body = response.bytes().await.map_err(Failure::Connection)?;
-                return match serde_json::from_slice::<T>(&body) {
-                    Ok(v) => Ok(ResponseValue::new(v, status, headers)),
-                    Err(error) => Err(Failure::Decode {
-                        status: status.as_u16(),
-                        headers: Some(headers),
-                        body,
-                        error,
-                    }),
-                };
-            }
-            let body = read_bounded(response, ERROR_BODY_LIMIT).await;
-            Err(Failure::Status {
-                status: status.as_u16(),
-                headers,
-                body,
-            })
-        }
-        Err(GenError::ErrorResponse(value)) => Err(Failure::Status {
-            status: value.status().as_u16(),
-            headers: value.headers().clone(),
-            body: Bytes::new(),
-        }),
-        Err(GenError::CommunicationError(e))
-        | Err(GenError::ResponseBodyError(e))
-        | Err(GenError::InvalidUpgrade(e)) => Err(if e.is_timeout() {
-            Failure::Timeout
-        } else {
-            Failure::Connection(e)
-        }),
-        Err(GenError::InvalidResponsePayload(body, error)) => Err(Failure::Decode {
-            // The fragment lists only 200 responses, so that is what was decoded.
-            status: 200,
-            headers: None,
-            body,
-            error,
-        }),
-        Err(GenError::InvalidRequest(reason)) | Err(GenError::Custom(reason)) => {
-            Err(Failure::Invalid(reason))
-        }
     }
 }
 
 /// Reads at most `limit` bytes of a body; a body that breaks off keeps what
 /// arrived (an error body is informative, not essential).
-pub(crate) async fn read_bounded(mut response: reqwest::Response, limit: usize) -> Bytes {
+async fn read_bounded(mut response: reqwest::Response, limit: usize) -> Bytes {
     let mut buf = BytesMut::new();
     while buf.len() < limit {
         match response.chunk().await {
             Ok(Some(chunk)) => {
                 let take = chunk.len().min(limit - buf.len());
-                buf.extend_from_slice(&chunk[..take]);
+                buf.extend_from_slice(chunk.get(..take).unwrap_or_default());
             }
             Ok(None) | Err(_) => break,
         }
@@ -294,19 +610,21 @@ pub(crate) async fn read_bounded(mut response: reqwest::Response, limit: usize) 
     buf.freeze()
 }
 
-pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
-    headers.get("x-request-id").and_then(|v| v.to_str().ok())
-}
-
-fn into_error(failure: Failure, attempts: u32, timeout: Duration, client: &Client) -> Error {
+fn into_error(failure: Failure, attempts: u32, timeout: Duration, call: CallInfo) -> Error {
     match failure {
-        Failure::Timeout => Error::Timeout(TimeoutError { timeout, attempts }),
+        Failure::Timeout { deadline } => Error::Timeout(TimeoutError {
+            timeout,
+            deadline,
+            attempts,
+            call,
+        }),
         Failure::Connection(e) => {
             let e = e.without_url();
             Error::Connection(ConnectionError {
                 message: error_chain(&e),
                 before_send: e.is_connect(),
                 attempts,
+                call,
                 source: Some(e),
             })
         }
@@ -314,71 +632,21 @@ fn into_error(failure: Failure, attempts: u32, timeout: Duration, client: &Clien
             status,
             headers,
             body,
-        } => {
-            let errors = crate::error::parse_error_body(&body);
-            let retry_after = matches!(status, 429 | 503)
-                .then(|| retry::server_delay(&headers))
-                .flatten();
-            Error::Api(Box::new(ApiError {
-                status,
-                errors,
-                request_id: request_id(&headers).map(str::to_owned),
-                retry_after,
-                rate_limit: retry::rate_limit(&headers),
-                headers,
-                body,
-                attempts,
-            }))
-        }
-        Failure::Decode {
+        } => Error::Api(Box::new(ApiError {
             status,
+            errors: crate::error::parse_error_body(&body),
+            request_id: request_id(&headers).map(str::to_owned),
+            // What the server asked, in full, even beyond the policy's cap.
+            retry_after: matches!(status, 429 | 503)
+                .then(|| retry::server_delay(status, &headers))
+                .flatten(),
+            rate_limit: retry::rate_limit(&headers),
             headers,
             body,
-            error,
-        } => decode_error(
-            status,
-            headers.as_ref(),
-            Some(&body),
-            &error.to_string(),
-            client,
-        ),
-        Failure::Invalid(reason) => Error::invalid("request", reason),
+            attempts,
+            call,
+        })),
     }
-}
-
-/// A decode error with a short, secret-free snippet of the body; `None`
-/// when the body parsed as JSON and was not kept (a missing `data`).
-pub(crate) fn decode_error(
-    status: u16,
-    headers: Option<&HeaderMap>,
-    body: Option<&[u8]>,
-    message: &str,
-    client: &Client,
-) -> Error {
-    let key = client.inner.api_key.expose_secret();
-    let Some(body) = body else {
-        return Error::Decode(DecodeError {
-            status,
-            message: message.to_owned(),
-            snippet: "(valid JSON, not kept)".to_owned(),
-            request_id: headers.and_then(request_id).map(str::to_owned),
-        });
-    };
-    let text = String::from_utf8_lossy(body);
-    let scrubbed = crate::secret::scrub(&text, &[key]);
-    let mut snippet: String = scrubbed.chars().take(SNIPPET_LEN).collect();
-    if scrubbed.chars().count() > SNIPPET_LEN {
-        snippet.push('…');
-    }
-    if snippet.is_empty() {
-        snippet = "(empty body)".to_owned();
-    }
-    Error::Decode(DecodeError {
-        status,
-        message: crate::secret::scrub(message, &[key]),
-        snippet,
-        request_id: headers.and_then(request_id).map(str::to_owned),
-    })
 }
 
 /// `e` and its sources, joined: reqwest's top-level message alone is often

@@ -1,5 +1,5 @@
 //! Contract tests against Telnyx's official OpenAPI 3.1 spec
-//! (`../shared/reference/telnyx-accounts.official.openapi.json`).
+//! (the vendored copy, `openapi/upstream/telnyx-accounts.official.openapi.json`).
 //!
 //! (a) Every request `telnyx_accounts::Client` sends, for every one of the
 //!     twelve operations and every parameter value the client can express,
@@ -28,10 +28,7 @@ use telnyx_accounts::{
 };
 use telnyx_accounts_mock::{AccountStatus, MockServer, RecordedRequest};
 
-const SPEC_PATH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/reference/telnyx-accounts.official.openapi.json"
-);
+mod support;
 
 // ---------------------------------------------------------------------------
 // The spec
@@ -39,20 +36,23 @@ const SPEC_PATH: &str = concat!(
 fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let text = std::fs::read_to_string(SPEC_PATH).unwrap_or_else(|e| {
+        let path = support::official_spec_path();
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
             panic!(
-                "the official spec is missing: cannot read {SPEC_PATH} ({e}). \
+                "the official spec is missing: cannot read {} ({e}). \
                  The contract suite checks the client and the mock against it and \
-                 must not pass without it."
+                 must not pass without it.",
+                path.display()
             )
         });
         let spec: Value = serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("the official spec at {SPEC_PATH} is not JSON: {e}"));
+            .unwrap_or_else(|e| panic!("the official spec at {} is not JSON: {e}", path.display()));
         assert!(
             spec["openapi"]
                 .as_str()
                 .is_some_and(|v| v.starts_with("3.1")),
-            "expected an OpenAPI 3.1 document at {SPEC_PATH}"
+            "expected an OpenAPI 3.1 document at {}",
+            path.display()
         );
         spec
     })

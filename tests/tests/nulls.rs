@@ -413,6 +413,8 @@ fn what_a_null_becomes() {
     });
     assert_eq!(page.data[0].groups, Some(vec![]));
     assert_eq!(page.data[0].id, "");
+    // Decoded on the null-tolerant path, the page keeps its response's metadata.
+    assert!(page.request_id().is_some());
     assert_eq!(page.meta.total_pages, 0);
     assert!(!page.has_next_page());
 

@@ -27,16 +27,17 @@ use telnyx_accounts_mock::{Fault, FaultRule, MockServer};
 
 const CASES: u32 = 96;
 
-const SPEC_PATH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/reference/telnyx-accounts.official.openapi.json"
-);
+mod support;
 
 fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let text = std::fs::read_to_string(SPEC_PATH).unwrap_or_else(|e| {
-            panic!("the official spec is missing: cannot read {SPEC_PATH} ({e})")
+        let path = support::official_spec_path();
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "the official spec is missing: cannot read {} ({e})",
+                path.display()
+            )
         });
         serde_json::from_str(&text).expect("the official spec is JSON")
     })

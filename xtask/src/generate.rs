@@ -1,7 +1,9 @@
 //! Running progenitor over the fragment.
 
-use std::panic;
-use std::sync::{Arc, Mutex};
+use std::any::Any;
+use std::cell::RefCell;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
 
 use openapiv3::OpenAPI;
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
@@ -94,32 +96,12 @@ pub fn generate(fragment_text: &str, source_name: &str) -> Result<Generated, Str
 
 /// Runs progenitor, turning a panic into an error message.
 fn run_progenitor(spec: &OpenAPI) -> Result<String, String> {
-    let captured: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
-    let sink = Arc::clone(&captured);
-    let previous = panic::take_hook();
-    panic::set_hook(Box::new(move |info| {
-        let msg = if let Some(s) = info.payload().downcast_ref::<&str>() {
-            (*s).to_owned()
-        } else if let Some(s) = info.payload().downcast_ref::<String>() {
-            s.clone()
-        } else {
-            "panic".to_owned()
-        };
-        let at = info
-            .location()
-            .map(|l| format!(" at {}:{}", l.file(), l.line()))
-            .unwrap_or_default();
-        if let Ok(mut slot) = sink.lock() {
-            *slot = Some(format!("{msg}{at}"));
-        }
-    }));
-    let result = panic::catch_unwind(|| {
+    let result = capture_panic(|| {
         let mut generator = Generator::new(&settings());
         generator
             .generate_tokens(spec)
             .map(|tokens| tokens.to_string())
     });
-    panic::set_hook(previous);
     match result {
         Ok(Ok(tokens)) => {
             let file: syn::File = syn::parse_str(&tokens)
@@ -127,12 +109,68 @@ fn run_progenitor(spec: &OpenAPI) -> Result<String, String> {
             Ok(prettyplease::unparse(&file))
         }
         Ok(Err(e)) => Err(e.to_string()),
-        Err(_) => Err(captured
-            .lock()
-            .ok()
-            .and_then(|m| m.clone())
-            .unwrap_or_else(|| "progenitor panicked".to_owned())),
+        Err(message) => Err(message),
     }
+}
+
+thread_local! {
+    /// `Some` while this thread runs progenitor: where its panic message goes.
+    static CAPTURED: RefCell<Option<Option<String>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f`, returning its panic's message and location instead of printing it.
+///
+/// The process's panic hook is replaced once, by one that routes a panic on
+/// a thread inside `capture_panic` to that thread's slot and hands every
+/// other panic to the hook it replaced. Swapping the hook around each call
+/// instead races: two threads generating at once restore each other's hooks,
+/// lose each other's messages, and can leave a capturing hook behind that
+/// swallows every later panic in the process (a failing test's message).
+fn capture_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            let message = describe(info);
+            let taken = CAPTURED
+                .try_with(|slot| match slot.try_borrow_mut().as_deref_mut() {
+                    Ok(Some(slot)) => {
+                        *slot = Some(message);
+                        true
+                    }
+                    _ => false,
+                })
+                .unwrap_or(false);
+            if !taken {
+                previous(info);
+            }
+        }));
+    });
+    CAPTURED.with(|slot| *slot.borrow_mut() = Some(None));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    let message = CAPTURED.with(|slot| slot.borrow_mut().take().flatten());
+    result.map_err(|payload| {
+        message
+            .or_else(|| payload_text(payload.as_ref()))
+            .unwrap_or_else(|| "progenitor panicked".to_owned())
+    })
+}
+
+/// A panic's message, and where it was raised.
+fn describe(info: &panic::PanicHookInfo<'_>) -> String {
+    let msg = payload_text(info.payload()).unwrap_or_else(|| "panic".to_owned());
+    let at = info
+        .location()
+        .map(|l| format!(" at {}:{}", l.file(), l.line()))
+        .unwrap_or_default();
+    format!("{msg}{at}")
+}
+
+fn payload_text(payload: &(dyn Any + Send)) -> Option<String> {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
 }
 
 /// Generates each operation alone to name the one progenitor fails on.

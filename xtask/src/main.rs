@@ -4,12 +4,17 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: cargo xtask regen [--check] [--from OFFICIAL_SPEC]
+usage: cargo xtask regen [--check] [--from [OFFICIAL_SPEC]]
 
-  regen                 generate telnyx-accounts-gen/src/ from openapi/telnyx-accounts.yaml
-  regen --check         exit 1, naming the stale files, if the checked-in code is out of date
-  regen --from SPEC     adapt Telnyx's official OpenAPI 3.1 spec (YAML or JSON) into the
-                        fragment, print what changed, then generate";
+  regen                 derive the fragment (openapi/telnyx-accounts.yaml) from the vendored
+                        official spec (openapi/upstream/), then telnyx-accounts-gen/src/ from it
+  regen --from          the same (the vendored spec is the default source)
+  regen --from SPEC     first cut Telnyx's official OpenAPI 3.1 spec (YAML or JSON, whole or a
+                        subset) to the twelve operations into openapi/upstream/, print what
+                        changed, then derive the rest
+  --check               write nothing; exit 1, naming the file and printing a diff of it, if
+                        any of the three is not what the one before it derives (a hand
+                        edit, or a forgotten regen)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,16 +31,16 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
+    let mut iter = iter.peekable();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
             "--check" => opts.check = true,
-            "--from" => match iter.next() {
-                Some(path) => opts.from = Some(PathBuf::from(path)),
-                None => {
-                    eprintln!("xtask: --from needs a path\n{USAGE}");
-                    return ExitCode::from(2);
+            "--from" => {
+                // No path (or another option next): the vendored spec.
+                if let Some(path) = iter.next_if(|a| !a.starts_with("--")) {
+                    opts.from = Some(PathBuf::from(path));
                 }
-            },
+            }
             other => {
                 eprintln!("xtask: unknown option `{other}`\n{USAGE}");
                 return ExitCode::from(2);

@@ -1,24 +1,21 @@
-//! The fragment against Telnyx's official spec: the adapter reproduces the
-//! checked-in fragment exactly, and an independent checker finds every
-//! official operation, query parameter, field and enum value in it.
+//! The fragment against Telnyx's official spec (the vendored copy in
+//! `openapi/upstream/`): the adapter reproduces the checked-in fragment
+//! exactly, an independent checker finds every official operation, query
+//! parameter, field and enum value in it, and `regen` keeps the vendored
+//! spec, the fragment and the generated code in step.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::fs;
+use std::path::{Path, PathBuf};
 
 use serde_yaml::Value;
 
-fn official_path() -> PathBuf {
-    xtask::workspace_root().join("../shared/reference/telnyx-accounts.official.openapi.json")
+fn upstream_text() -> String {
+    fs::read_to_string(xtask::workspace_root().join(xtask::UPSTREAM)).expect("vendored spec")
 }
 
 fn official() -> Value {
-    let path = official_path();
-    assert!(
-        path.exists(),
-        "the official spec is missing at {}: these tests need ../shared beside the repo (CI has it)",
-        path.display()
-    );
-    xtask::read_spec(&path).expect("official spec")
+    xtask::read_spec(&xtask::workspace_root().join(xtask::UPSTREAM)).expect("official spec")
 }
 
 fn fragment_text() -> String {
@@ -27,7 +24,9 @@ fn fragment_text() -> String {
 
 #[test]
 fn adapting_the_official_spec_reproduces_the_checked_in_fragment_byte_for_byte() {
-    let (text, changes) = xtask::adapt_text(&official(), Some(&fragment_text())).expect("adapt");
+    let provenance = xtask::provenance(&upstream_text());
+    let (text, changes) =
+        xtask::adapt_text(&official(), Some(&fragment_text()), &provenance).expect("adapt");
     assert!(changes.is_empty(), "summary should be empty: {changes:#?}");
     assert!(
         text == fragment_text(),
@@ -274,13 +273,13 @@ fn additions_to_the_official_spec_flow_into_fragment_and_code() {
                 .expect("yaml"),
         );
 
-    let (text, changes) = xtask::adapt_text(&spec, Some(&fragment_text())).expect("adapt");
+    let (text, changes) = xtask::adapt_text(&spec, Some(&fragment_text()), "").expect("adapt");
     assert_eq!(
         changes,
         vec![
-            "+ field ManagedAccount.billing_group_id",
+            "+ field ManagedAccount.billing_group_id (required: false, type: string)",
             "+ field OrganizationUser.user_status value \"suspended\"",
-            "+ parameter ListOrganizationUsers filter[group]",
+            "+ parameter ListOrganizationUsers filter[group] (in: query, required: false, type: string)",
         ]
     );
     let generated = xtask::generate::generate(&text, xtask::FRAGMENT).expect("generate");
@@ -288,4 +287,432 @@ fn additions_to_the_official_spec_flow_into_fragment_and_code() {
     assert!(code.contains("pub billing_group_id: ::std::option::Option<::std::string::String>"));
     assert!(code.contains("#[serde(rename = \"suspended\")]"));
     assert!(code.contains("pub fn filter_group<V>(mut self, value: V) -> Self"));
+}
+
+/// The item named `name` (a struct, an impl's self type) in `module` of
+/// the generated file, with its doc comments removed, as tokens.
+fn generated_items(code: &str, module: &[&str], name: &str) -> Vec<String> {
+    let file: syn::File = syn::parse_str(code).expect("generated code parses");
+    let mut items = &file.items;
+    for m in module {
+        items = items
+            .iter()
+            .find_map(|i| match i {
+                syn::Item::Mod(md) if md.ident == m => md.content.as_ref().map(|(_, c)| c),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no module {m}"));
+    }
+    let is_doc = |a: &syn::Attribute| a.path().is_ident("doc");
+    let text = |item: syn::Item| {
+        prettyplease::unparse(&syn::File {
+            shebang: None,
+            attrs: Vec::new(),
+            items: vec![item],
+        })
+    };
+    items
+        .iter()
+        .filter_map(|i| match i {
+            syn::Item::Struct(s) if s.ident == name => {
+                let mut s = s.clone();
+                s.attrs.retain(|a| !is_doc(a));
+                for f in s.fields.iter_mut() {
+                    f.attrs.retain(|a| !is_doc(a));
+                }
+                Some(text(syn::Item::Struct(s)))
+            }
+            syn::Item::Impl(im) => match &*im.self_ty {
+                syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name) => {
+                    Some(text(i.clone()))
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// Rule 9 on a `$ref`'d request body: if Telnyx documents the server's
+/// default for `managed_account_allow_custom_pricing`, the field stays
+/// optional and unset, so an `update(id)` that sets nothing still sends `{}`
+/// and does not reset the account's custom pricing.
+#[test]
+fn a_default_in_a_referenced_request_schema_leaves_the_field_unset() {
+    let mut spec = official();
+    spec["components"]["schemas"]["UpdateManagedAccountRequest"]["properties"]
+        ["managed_account_allow_custom_pricing"]
+        .as_mapping_mut()
+        .expect("the property")
+        .insert(Value::from("default"), Value::from(false));
+    let (text, _) = xtask::adapt_text(&spec, Some(&fragment_text()), "").expect("adapt");
+    let fragment: Value = serde_yaml::from_str(&text).expect("fragment");
+    let field = &fragment["components"]["schemas"]["UpdateManagedAccountRequest"]["properties"]
+        ["managed_account_allow_custom_pricing"];
+    assert_eq!(field.get("default"), None, "{field:?}");
+    assert_eq!(field["x-default"], Value::from(false));
+
+    // The type and its builder are the checked-in ones, token for token (doc
+    // comments aside): `Option<bool>`, skipped when `None`, `None` by
+    // default. tests/tests/generated_smoke.rs shows that type sending `{}`.
+    let generated = xtask::generate::generate(&text, xtask::FRAGMENT).expect("generate");
+    let code = &generated.files[1].1;
+    let checked_in = fs::read_to_string(
+        xtask::workspace_root()
+            .join(xtask::GEN_DIR)
+            .join("generated.rs"),
+    )
+    .expect("generated.rs");
+    let name = "UpdateManagedAccountRequest";
+    for module in [&["types"][..], &["types", "builder"][..]] {
+        let now = generated_items(code, module, name);
+        assert!(!now.is_empty(), "no {name} in {module:?}");
+        assert_eq!(
+            now,
+            generated_items(&checked_in, module, name),
+            "{module:?}"
+        );
+    }
+    let field = generated_items(code, &["types"], name).remove(0);
+    assert!(
+        field.contains(
+            "#[serde(skip_serializing_if = \"::std::option::Option::is_none\")]\n    \
+             pub managed_account_allow_custom_pricing: ::std::option::Option<bool>,"
+        ),
+        "{field}"
+    );
+}
+
+/// Strictness in a newer spec must not reach the generated types: a closed
+/// object or enum would fail a whole response when Telnyx adds a field or a
+/// value.
+#[test]
+fn strictness_in_the_official_spec_does_not_reach_the_generated_code() {
+    let mut spec = official();
+    let account = spec["components"]["schemas"]["ManagedAccount"]
+        .as_mapping_mut()
+        .expect("ManagedAccount");
+    account.insert(Value::from("additionalProperties"), Value::from(false));
+    account["properties"]
+        .as_mapping_mut()
+        .expect("properties")
+        .insert(
+            Value::from("tier"),
+            serde_yaml::from_str("{enum: [gold, silver]}").expect("yaml"),
+        );
+    spec["paths"]["/managed_accounts"]["get"]["responses"]["200"]["content"]["application/json"]
+        ["schema"]["properties"]
+        .as_mapping_mut()
+        .expect("envelope properties")
+        .insert(
+            Value::from("status"),
+            serde_yaml::from_str("{type: string, enum: [complete, partial]}").expect("yaml"),
+        );
+    let (text, _) = xtask::adapt_text(&spec, Some(&fragment_text()), "").expect("adapt");
+    let generated = xtask::generate::generate(&text, xtask::FRAGMENT).expect("generate");
+    let code = &generated.files[1].1;
+    assert!(!code.contains("deny_unknown_fields"));
+    // Each enum is a known value or any other string.
+    for name in ["ManagedAccountTier", "ManagedAccountMultiListingPageStatus"] {
+        assert!(
+            code.contains(&format!(
+                "#[serde(untagged)]\n    pub enum {name} {{\n        Variant0({name}Variant0),\n        Variant1({name}Variant1),\n    }}"
+            )),
+            "{name} is not open"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The vendored spec, the fragment and the code, kept in step by `regen`.
+
+#[test]
+fn cutting_the_vendored_spec_reproduces_it_byte_for_byte() {
+    let cut = xtask::upstream::cut(&official()).expect("cut");
+    let text = xtask::upstream::render(&cut).expect("render");
+    assert!(
+        text == upstream_text(),
+        "{} is not what `regen --from` writes for it",
+        xtask::UPSTREAM
+    );
+}
+
+/// A scratch copy of the three files `regen` keeps in step.
+fn scratch_root(name: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("regen-{name}"));
+    let _ = fs::remove_dir_all(&root);
+    let here = xtask::workspace_root();
+    for rel in [
+        xtask::UPSTREAM.to_owned(),
+        xtask::FRAGMENT.to_owned(),
+        format!("{}/lib.rs", xtask::GEN_DIR),
+        format!("{}/generated.rs", xtask::GEN_DIR),
+    ] {
+        let to = root.join(&rel);
+        fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+        fs::copy(here.join(&rel), &to).expect("copy");
+    }
+    root
+}
+
+fn check(root: &Path) -> Result<Vec<String>, String> {
+    xtask::regen(
+        root,
+        &xtask::Options {
+            check: true,
+            from: None,
+        },
+    )
+}
+
+fn edit_one_char(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).expect("read");
+    assert!(text.contains(from), "{from:?} not in {}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).expect("write");
+}
+
+#[test]
+fn check_passes_on_the_checked_in_files() {
+    let root = scratch_root("clean");
+    let lines = check(&root).expect("the checked-in files agree");
+    assert!(lines.iter().any(|l| l.contains("agree")), "{lines:?}");
+}
+
+#[test]
+fn check_names_a_hand_edit_to_the_fragment() {
+    let root = scratch_root("fragment-edit");
+    edit_one_char(&root.join(xtask::FRAGMENT), "minimum: 1", "minimum: 2");
+    let err = check(&root).expect_err("a hand-edited fragment must fail the check");
+    assert!(
+        err.contains(&format!(
+            "stale files (run `cargo xtask regen` and commit): {}",
+            xtask::FRAGMENT
+        )),
+        "{err}"
+    );
+    assert!(err.contains("edited by hand?"), "{err}");
+    // ... says what the edit changes ...
+    assert!(
+        err.contains("  ~ parameter ListManagedAccounts page[number]: minimum 2 -> 1\n"),
+        "{err}"
+    );
+    // ... and shows the edit, as a unified diff from the file to what regen writes.
+    let diff = format!(
+        "--- {0} (checked in)\n+++ {0} (as regen derives it)\n",
+        xtask::FRAGMENT
+    );
+    assert!(err.contains(&diff), "{err}");
+    assert!(err.contains("\n@@ -"), "{err}");
+    assert!(
+        err.contains("\n-          minimum: 2\n+          minimum: 1\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_shows_a_missing_file_as_created() {
+    let root = scratch_root("missing");
+    let lib = format!("{}/lib.rs", xtask::GEN_DIR);
+    fs::remove_file(root.join(&lib)).expect("rm");
+    let err = check(&root).expect_err("a missing generated file must fail the check");
+    assert!(
+        err.contains(&format!(
+            "--- /dev/null\n+++ {lib} (as regen derives it)\n@@ -0,0 +1,"
+        )),
+        "{err}"
+    );
+    assert!(err.ends_with(&format!("and commit): {lib}")), "{err}");
+}
+
+#[test]
+fn check_bounds_the_diff_of_a_file_rewritten_throughout() {
+    let root = scratch_root("generated-rewrite");
+    let path = root.join(xtask::GEN_DIR).join("generated.rs");
+    let text = fs::read_to_string(&path).expect("read");
+    fs::write(&path, text.replace("    ", "\t")).expect("write");
+    let err = check(&root).expect_err("a rewritten generated file must fail the check");
+    let lines = err.lines().count();
+    assert!(lines < 250, "{lines} lines of output");
+    assert!(err.contains("more lines of this diff not shown"), "{err}");
+    assert!(
+        err.trim_end().ends_with("generated.rs"),
+        "the stale files close the message:\n{}",
+        &err[err.len().saturating_sub(300)..]
+    );
+}
+
+#[test]
+fn check_names_a_hand_edit_to_the_vendored_spec_even_where_the_fragment_does_not_show_it() {
+    let root = scratch_root("upstream-edit");
+    // `info.contact` does not reach the fragment's operations: only the
+    // fingerprint can tell.
+    edit_one_char(
+        &root.join(xtask::UPSTREAM),
+        "support@telnyx.com",
+        "supporT@telnyx.com",
+    );
+    let err = check(&root).expect_err("a hand-edited vendored spec must fail the check");
+    assert!(
+        err.starts_with(&format!(
+            "{} is not the file {} was derived from",
+            xtask::UPSTREAM,
+            xtask::FRAGMENT
+        )),
+        "{err}"
+    );
+    assert!(err.contains("edited by hand"), "{err}");
+}
+
+#[test]
+fn regen_from_a_whole_spec_cuts_it_to_the_twelve_operations() {
+    let root = scratch_root("from-whole");
+    // A whole spec has other operations, components, tags and webhooks.
+    let mut whole = official();
+    whole["paths"].as_mapping_mut().expect("paths").insert(
+        Value::from("/calls"),
+        serde_yaml::from_str(
+            "{get: {operationId: ListCalls, tags: [Calls], responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Call'}}}}}}}",
+        )
+        .expect("yaml"),
+    );
+    whole["components"]["schemas"]
+        .as_mapping_mut()
+        .expect("schemas")
+        .insert(
+            Value::from("Call"),
+            serde_yaml::from_str("{type: object}").expect("yaml"),
+        );
+    whole["tags"]
+        .as_sequence_mut()
+        .expect("tags")
+        .push(serde_yaml::from_str("{name: Calls, description: Calls}").expect("yaml"));
+    // ... and a field added to one of ours, which must flow through.
+    whole["components"]["schemas"]["UserGroupReference"]["properties"]
+        .as_mapping_mut()
+        .expect("UserGroupReference properties")
+        .insert(
+            Value::from("color"),
+            serde_yaml::from_str("{type: string}").expect("yaml"),
+        );
+    let spec_path = root.join("spec3.yml");
+    fs::write(&spec_path, serde_yaml::to_string(&whole).expect("yaml")).expect("write");
+
+    let lines = xtask::regen(
+        &root,
+        &xtask::Options {
+            check: false,
+            from: Some(spec_path),
+        },
+    )
+    .expect("regen --from");
+    assert!(
+        lines.contains(
+            &"  + field UserGroupReference.color (required: false, type: string)".to_owned()
+        ),
+        "{lines:?}"
+    );
+    for rel in [xtask::UPSTREAM, xtask::FRAGMENT] {
+        assert!(lines.contains(&format!("wrote {rel}")), "{lines:?}");
+    }
+    let vendored = fs::read_to_string(root.join(xtask::UPSTREAM)).expect("vendored");
+    assert!(vendored.contains("\"color\""));
+    assert!(
+        !vendored.contains("ListCalls")
+            && !vendored.contains("\"Call\"")
+            && !vendored.contains("\"Calls\"")
+    );
+    // The three files now agree again.
+    check(&root).expect("after regen --from, the check passes");
+}
+
+/// The text of each file `regen` keeps in step, under `root`.
+fn tree(root: &Path) -> Vec<Option<String>> {
+    [
+        xtask::UPSTREAM.to_owned(),
+        xtask::FRAGMENT.to_owned(),
+        format!("{}/lib.rs", xtask::GEN_DIR),
+        format!("{}/generated.rs", xtask::GEN_DIR),
+    ]
+    .iter()
+    .map(|rel| fs::read_to_string(root.join(rel)).ok())
+    .collect()
+}
+
+/// Runs `regen --from` on `spec` in `root`, expecting it to fail and to
+/// leave the tree as it was; returns the error.
+fn regen_from_fails_and_writes_nothing(root: &Path, spec: &Value) -> String {
+    let spec_path = root.join("spec3.json");
+    fs::write(&spec_path, serde_json::to_string(spec).expect("json")).expect("write");
+    let before = tree(root);
+    let err = xtask::regen(
+        root,
+        &xtask::Options {
+            check: false,
+            from: Some(spec_path),
+        },
+    )
+    .expect_err("regen must fail");
+    assert!(before == tree(root), "a failed regen changed files: {err}");
+    err
+}
+
+#[test]
+fn a_failed_regen_writes_nothing() {
+    let root = scratch_root("failed");
+    let mut spec = official();
+    spec["paths"]
+        .as_mapping_mut()
+        .expect("paths")
+        .remove("/organizations/users/{id}/actions/remove");
+    let err = regen_from_fails_and_writes_nothing(&root, &spec);
+    assert!(err.contains("DeleteOrganizationUser"), "{err}");
+}
+
+/// The adaptation succeeds and progenitor fails: the cut spec and the
+/// fragment are derived by then, and must not be written either.
+#[test]
+fn a_regen_that_fails_in_progenitor_writes_nothing() {
+    let root = scratch_root("failed-progenitor");
+    let mut spec = official();
+    // progenitor asserts that path parameters are required.
+    spec["paths"]["/managed_accounts/{id}"]["get"]["parameters"][0]["required"] =
+        Value::from(false);
+    xtask::adapt::adapt(&spec).expect("the adaptation itself passes it through");
+    let err = regen_from_fails_and_writes_nothing(&root, &spec);
+    assert!(
+        err.contains("progenitor failed (in operation RetrieveManagedAccount)")
+            && err.contains("parameter_data.required"),
+        "{err}"
+    );
+}
+
+/// Every file is derived; then one of them cannot be written (its directory
+/// is a file). The others must not have been replaced already.
+#[test]
+fn a_regen_that_cannot_write_one_file_writes_none() {
+    let root = scratch_root("failed-write");
+    let gen_dir = root.join(xtask::GEN_DIR);
+    fs::remove_dir_all(&gen_dir).expect("rm");
+    fs::write(&gen_dir, "not a directory").expect("write");
+    let mut spec = official();
+    spec["components"]["schemas"]["UserGroupReference"]["properties"]
+        .as_mapping_mut()
+        .expect("UserGroupReference properties")
+        .insert(
+            Value::from("color"),
+            serde_yaml::from_str("{type: string}").expect("yaml"),
+        );
+    let err = regen_from_fails_and_writes_nothing(&root, &spec);
+    assert!(err.contains(xtask::GEN_DIR), "{err}");
+    // ... and leaves nothing of its own beside them.
+    for dir in ["openapi", "openapi/upstream"] {
+        let names: Vec<String> = fs::read_dir(root.join(dir))
+            .expect("read_dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            names.iter().all(|n| !n.contains("xtask")),
+            "left behind in {dir}: {names:?}"
+        );
+    }
 }

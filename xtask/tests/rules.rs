@@ -243,5 +243,247 @@ fn the_summary_names_what_changed() {
     ))
     .expect("adapt");
     let lines = xtask::summary::summarize(Some(&before), &after);
-    assert_eq!(lines, vec![format!("+ parameter {} fresh", OPERATIONS[0])]);
+    assert_eq!(
+        lines,
+        vec![format!(
+            "+ parameter {} fresh (in: query, required: false, type: string)",
+            OPERATIONS[0]
+        )]
+    );
+}
+
+/// Rule 9 reaches every schema a request body uses: `$ref`'d components,
+/// what they reference, nested objects, array items and enums, but not a
+/// schema only responses use.
+#[test]
+fn defaults_become_extensions_in_every_request_schema() {
+    let doc = adapt(&spec_with(
+        &first_op(&format!(
+            "      requestBody:\n        content:\n          application/json:\n            schema: {{$ref: '#/components/schemas/Req'}}\n{OK_200}          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Resp'}}\n"
+        )),
+        "",
+        "  schemas:\n    Req:\n      type: object\n      properties:\n        flag: {type: boolean, default: false}\n        nested:\n          type: object\n          properties:\n            depth: {type: integer, default: 2}\n        list: {type: array, items: {$ref: '#/components/schemas/Item'}}\n        kind: {type: string, enum: [a, b], default: a}\n    Item:\n      type: object\n      properties:\n        default: {type: string, default: x}\n    Resp:\n      type: object\n      properties:\n        flag: {type: boolean, default: false}\n",
+    ))
+    .expect("adapt");
+    let schemas = &doc["components"]["schemas"];
+    let text = serde_yaml::to_string(schemas).expect("yaml");
+    let req = &schemas["Req"]["properties"];
+    assert_eq!(req["flag"]["x-default"], Value::from(false), "{text}");
+    assert_eq!(
+        req["nested"]["properties"]["depth"]["x-default"],
+        Value::from(2)
+    );
+    assert_eq!(
+        req["kind"]["oneOf"][0]["x-default"],
+        Value::from("a"),
+        "{text}"
+    );
+    // A property named `default` is a field, not the keyword.
+    let item = &schemas["Item"]["properties"]["default"];
+    assert_eq!(item["x-default"], Value::from("x"), "{text}");
+    for name in ["Req", "Item"] {
+        assert!(!has_default(&schemas[name]), "{name}: {text}");
+    }
+    // Responses decode a missing field as the documented default.
+    assert_eq!(
+        schemas["Resp"]["properties"]["flag"]["default"],
+        Value::from(false)
+    );
+}
+
+/// Whether a `default` keyword is left anywhere in `schema`.
+fn has_default(schema: &Value) -> bool {
+    let Some(m) = schema.as_mapping() else {
+        return false;
+    };
+    m.contains_key("default")
+        || m.get("properties")
+            .and_then(Value::as_mapping)
+            .is_some_and(|p| p.values().any(has_default))
+        || ["items", "additionalProperties", "not"]
+            .iter()
+            .any(|k| m.get(*k).is_some_and(has_default))
+        || ["allOf", "anyOf", "oneOf"].iter().any(|k| {
+            m.get(*k)
+                .and_then(Value::as_sequence)
+                .is_some_and(|s| s.iter().any(has_default))
+        })
+}
+
+/// A spec whose first operation answers `200` with `{$ref: U}`, U being
+/// `schema_u` (YAML, indented under `U:`).
+fn spec_with_response_schema(schema_u: &str) -> Value {
+    spec_with(
+        &first_op(&format!(
+            "{OK_200}          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/U'\n"
+        )),
+        "",
+        &format!("  schemas:\n    U:\n{schema_u}"),
+    )
+}
+
+#[test]
+fn additional_properties_false_is_dropped_so_new_fields_decode() {
+    let doc = adapt(&spec_with_response_schema(
+        "      type: object\n      additionalProperties: false\n      properties:\n        meta: {type: object, additionalProperties: true}\n        tags: {type: object, additionalProperties: {type: string}}\n        inner: {type: object, additionalProperties: false, properties: {a: {type: string}}}\n",
+    ))
+    .expect("adapt");
+    let u = &doc["components"]["schemas"]["U"];
+    assert_eq!(u.get("additionalProperties"), None, "{u:?}");
+    assert_eq!(u["properties"]["inner"].get("additionalProperties"), None);
+    // What is not strictness stays.
+    assert_eq!(
+        u["properties"]["meta"]["additionalProperties"],
+        Value::from(true)
+    );
+    assert_eq!(
+        u["properties"]["tags"]["additionalProperties"]["type"],
+        Value::from("string")
+    );
+}
+
+#[test]
+fn enums_without_a_type_and_enums_in_envelopes_open_up() {
+    let doc = adapt(&spec_with(
+        &first_op(
+            "      requestBody:\n        content:\n          application/json:\n            schema:\n              type: object\n              properties:\n                mode: {type: string, enum: [fast, slow]}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  data: {$ref: '#/components/schemas/U'}\n                  status: {type: string, enum: [ok, partial]}\n",
+        ),
+        "",
+        "  schemas:\n    U:\n      type: object\n      properties:\n        tier: {enum: [gold, silver], description: no type}\n",
+    ))
+    .expect("adapt");
+    let schemas = &doc["components"]["schemas"];
+    let open = |s: &Value, values: &str| {
+        let values: Value = serde_yaml::from_str(values).expect("yaml");
+        assert!(s.get("enum").is_none(), "closed: {s:?}");
+        assert_eq!(s["oneOf"][0]["enum"], values, "{s:?}");
+        assert_eq!(s["oneOf"][0]["type"], Value::from("string"), "{s:?}");
+        assert_eq!(s["oneOf"][1]["not"]["enum"], values, "{s:?}");
+    };
+    open(&schemas["U"]["properties"]["tier"], "[gold, silver]");
+    open(
+        &schemas["UResponse"]["properties"]["status"],
+        "[ok, partial]",
+    );
+    let body = format!("{}Request", OPERATIONS[0]);
+    open(
+        &schemas[body.as_str()]["properties"]["mode"],
+        "[fast, slow]",
+    );
+}
+
+#[test]
+fn an_enum_that_cannot_be_opened_is_refused() {
+    let msg = refusal(spec_with_response_schema(
+        "      type: object\n      properties:\n        level: {type: integer, enum: [1, 2]}\n",
+    ));
+    assert!(
+        msg.contains("schema U.level") && msg.contains("enum") && msg.contains("string"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_3_1_exclusive_bound_becomes_its_3_0_spelling() {
+    let doc = adapt(&spec_with_response_schema(
+        "      type: object\n      properties:\n        n: {type: integer, exclusiveMinimum: 0, exclusiveMaximum: 10}\n",
+    ))
+    .expect("adapt");
+    let n = &doc["components"]["schemas"]["U"]["properties"]["n"];
+    assert_eq!(n["minimum"], Value::from(0));
+    assert_eq!(n["exclusiveMinimum"], Value::from(true));
+    assert_eq!(n["maximum"], Value::from(10));
+    assert_eq!(n["exclusiveMaximum"], Value::from(true));
+}
+
+/// Anything outside what the adaptation understands is refused, naming
+/// where it is and the keyword, instead of dropped or passed on unread.
+#[test]
+fn keywords_the_adaptation_does_not_know_are_refused_by_name_and_place() {
+    for (property, keyword) in [
+        (
+            "{type: object, patternProperties: {'^x': {type: string}}}",
+            "patternProperties",
+        ),
+        (
+            "{type: object, properties: {a: {type: string}}, dependentRequired: {a: [b]}}",
+            "dependentRequired",
+        ),
+        (
+            "{type: string, contentMediaType: application/json}",
+            "contentMediaType",
+        ),
+        (
+            "{type: array, items: {type: string}, contains: {type: string}}",
+            "contains",
+        ),
+        (
+            "{type: object, discriminator: {propertyName: kind}}",
+            "discriminator",
+        ),
+        ("{not: {type: string}}", "not"),
+        (
+            "{$ref: '#/components/schemas/V', nullable: true}",
+            "nullable",
+        ),
+    ] {
+        let msg = refusal(spec_with_response_schema(&format!(
+            "      type: object\n      properties:\n        field: {property}\n    V: {{type: object}}\n"
+        )));
+        assert!(
+            msg.contains("schema U.field") && msg.contains(&format!("`{keyword}`")),
+            "{keyword}: {msg}"
+        );
+    }
+    // ... in an item of a list, too.
+    let msg = refusal(spec_with_response_schema(
+        "      type: array\n      items: {type: string, contentEncoding: base64}\n",
+    ));
+    assert!(
+        msg.contains("schema U[]") && msg.contains("`contentEncoding`"),
+        "{msg}"
+    );
+
+    // Parameters, their schemas, deepObject members, request bodies, operations.
+    let refused_in_op = |op_yaml: &str, keyword: &str| {
+        let msg = refusal(spec_with(&first_op(op_yaml), "", "  schemas: {}\n"));
+        assert!(
+            msg.contains(OPERATIONS[0]) && msg.contains(&format!("`{keyword}`")),
+            "{keyword}: {msg}"
+        );
+    };
+    refused_in_op(
+        &format!("      parameters:\n        - {{name: q, in: query, content: {{application/json: {{schema: {{type: object}}}}}}}}\n{OK_200}"),
+        "content",
+    );
+    refused_in_op(
+        &format!("      parameters:\n        - {{name: q, in: query, schema: {{type: string, contentMediaType: text/plain}}}}\n{OK_200}"),
+        "contentMediaType",
+    );
+    refused_in_op(
+        &format!("      parameters:\n        - name: filter\n          in: query\n          style: deepObject\n          schema:\n            type: object\n            required: [a]\n            properties:\n              a: {{type: string}}\n{OK_200}"),
+        "required",
+    );
+    refused_in_op(
+        &format!("      requestBody:\n        content:\n          application/json:\n            schema: {{type: object, propertyNames: {{pattern: '^a'}}}}\n{OK_200}"),
+        "propertyNames",
+    );
+    refused_in_op(
+        &format!("      requestBody:\n        content:\n          application/json:\n            schema: {{type: object}}\n            encoding: {{a: {{contentType: text/plain}}}}\n{OK_200}"),
+        "encoding",
+    );
+    refused_in_op(&format!("      links: {{}}\n{OK_200}"), "links");
+    refused_in_op(
+        &format!("      parameters:\n        - {{name: session, in: cookie, schema: {{type: string}}}}\n{OK_200}"),
+        "in: cookie",
+    );
+    // Extensions and what the adaptation knows pass.
+    adapt(&spec_with(
+        &first_op(&format!(
+            "      x-anything: 1\n      deprecated: false\n      parameters:\n        - {{name: q, in: query, x-foo: 1, deprecated: true, schema: {{type: string, maxLength: 5, pattern: '^a', x-bar: 2}}}}\n{OK_200}"
+        )),
+        "",
+        "  schemas: {}\n",
+    ))
+    .expect("extensions and known keywords pass");
 }

@@ -235,6 +235,8 @@ macro_rules! closed_enum {
                 }
             }
 
+            /// The generated client's value (the tests check the wire values agree).
+            #[cfg(test)]
             pub(crate) fn to_gen(self) -> telnyx_accounts_gen::types::$gen {
                 use telnyx_accounts_gen::types::$gen as G;
                 match self {

@@ -109,9 +109,7 @@ pub use managed_account::{
     ChannelLimitBuilder, ManagedAccount, ManagedAccountBuilder, ManagedAccountListing,
     ManagedAccountListingBuilder,
 };
-#[cfg(feature = "fuzzing")]
 pub(crate) use nulls::decode_without_nulls;
-pub(crate) use nulls::tolerate_nulls;
 pub(crate) use user::GroupsReportCsvRow;
 pub use user::{
     GroupsReportRow, GroupsReportRowBuilder, OrganizationUser, OrganizationUserBuilder, UserGroup,

@@ -1,41 +1,9 @@
-//! Null-tolerant decoding of Telnyx's 200 bodies (the rule is in the
-//! [`models`](super) docs: `null` reads as absent).
-//!
-//! Bodies are decoded by the generated client into the generated types,
-//! which accept `null` wherever the field is an `Option`, but not in the
-//! optional arrays (`data` of the pages and the groups report, `groups` of a
-//! user: generated as `Vec` with `#[serde(default)]`). When the generated
-//! decode fails, the body is decoded again with every `null` object member
-//! removed, so that those fields take their absent value; if that fails too,
-//! the original error stands.
+//! Null-tolerant decoding of Telnyx's 2xx bodies (the rule is in the
+//! [`models`](super#nulls-and-missing-fields) docs: `null` reads as absent),
+//! used by `decode.rs` when a body does not fit the generated type as sent.
 
-use progenitor_client::{Error as GenError, ResponseValue};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-
-/// A generated call's result, with a body that failed to decode given a
-/// second chance with its nulls read as absent.
-///
-/// The generated client does not keep the response headers of a body it
-/// could not decode, so a body decoded on this second path has none.
-// The error type is the generated client's, passed through as it came.
-#[allow(clippy::result_large_err)]
-pub(crate) fn tolerate_nulls<T: DeserializeOwned>(
-    result: Result<ResponseValue<T>, GenError<()>>,
-) -> Result<ResponseValue<T>, GenError<()>> {
-    match result {
-        Err(GenError::InvalidResponsePayload(body, error)) => match decode_without_nulls(&body) {
-            // The fragment lists only 200 responses, so that is what was decoded.
-            Some(value) => Ok(ResponseValue::new(
-                value,
-                reqwest::StatusCode::OK,
-                reqwest::header::HeaderMap::new(),
-            )),
-            None => Err(GenError::InvalidResponsePayload(body, error)),
-        },
-        other => other,
-    }
-}
 
 /// `body` decoded with every `null` object member removed; `None` when it
 /// still does not fit `T`.

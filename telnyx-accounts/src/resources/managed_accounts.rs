@@ -1,30 +1,35 @@
 //! `client.managed_accounts()`: the accounts you manage for your customers.
 
+use std::sync::Arc;
+
+use reqwest::Method;
 use telnyx_accounts_gen::types as gen;
 
-use super::{check_contains, check_page, take_data};
-use crate::client::Client;
+use super::{check_contains, check_page};
+use crate::decode;
 use crate::error::{Error, Result};
 use crate::id::Id;
 use crate::models::{
-    tolerate_nulls, AllocatableChannels, ChannelLimit, ManagedAccount, ManagedAccountListing,
-    ManagedAccountSort, ManagedAccountStatus,
+    AllocatableChannels, ChannelLimit, ManagedAccount, ManagedAccountListing, ManagedAccountSort,
+    ManagedAccountStatus,
 };
 use crate::pagination::{paged_request, Page, DEFAULT_PREFETCH};
-use crate::request::{into_future, request_options};
+use crate::request::{request_options, sends};
+use crate::response::Response;
 use crate::retry::Idempotency::{Idempotent, NotIdempotent};
 use crate::secret::SecretString;
-use crate::transport::{execute, Operation, RequestOptions};
+use crate::transport::{Call, Operation, RequestOptions, Transport};
 
-/// The managed-accounts resource. Get it with [`Client::managed_accounts`].
+/// The managed-accounts resource. Get it with
+/// [`Client::managed_accounts`](crate::Client::managed_accounts).
 #[derive(Debug, Clone)]
 pub struct ManagedAccounts {
-    client: Client,
+    transport: Arc<Transport>,
 }
 
 impl ManagedAccounts {
-    pub(crate) fn new(client: Client) -> Self {
-        Self { client }
+    pub(crate) fn new(transport: Arc<Transport>) -> Self {
+        Self { transport }
     }
 
     /// Lists the managed accounts (`GET /managed_accounts`), one page per
@@ -49,7 +54,7 @@ impl ManagedAccounts {
     /// ```
     pub fn list(&self) -> ListManagedAccounts {
         ListManagedAccounts {
-            client: self.client.clone(),
+            transport: Arc::clone(&self.transport),
             opts: RequestOptions::default(),
             params: ListParams::default(),
             prefetch: DEFAULT_PREFETCH,
@@ -75,7 +80,7 @@ impl ManagedAccounts {
     /// ```
     pub fn create(&self, business_name: impl Into<String>) -> CreateManagedAccount {
         CreateManagedAccount {
-            client: self.client.clone(),
+            transport: Arc::clone(&self.transport),
             opts: RequestOptions::default(),
             business_name: business_name.into(),
             email: None,
@@ -96,7 +101,7 @@ impl ManagedAccounts {
     /// ```
     pub fn allocatable_global_outbound_channels(&self) -> GetAllocatableChannels {
         GetAllocatableChannels {
-            client: self.client.clone(),
+            transport: Arc::clone(&self.transport),
             opts: RequestOptions::default(),
         }
     }
@@ -113,7 +118,7 @@ impl ManagedAccounts {
     /// ```
     pub fn retrieve(&self, id: impl Into<Id>) -> RetrieveManagedAccount {
         RetrieveManagedAccount {
-            client: self.client.clone(),
+            transport: Arc::clone(&self.transport),
             opts: RequestOptions::default(),
             id: id.into(),
         }
@@ -132,7 +137,7 @@ impl ManagedAccounts {
     /// ```
     pub fn update(&self, id: impl Into<Id>) -> UpdateManagedAccount {
         UpdateManagedAccount {
-            client: self.client.clone(),
+            transport: Arc::clone(&self.transport),
             opts: RequestOptions::default(),
             id: id.into(),
             managed_account_allow_custom_pricing: None,
@@ -153,7 +158,7 @@ impl ManagedAccounts {
     /// ```
     pub fn update_global_channel_limit(&self, id: impl Into<Id>) -> UpdateGlobalChannelLimit {
         UpdateGlobalChannelLimit {
-            client: self.client.clone(),
+            transport: Arc::clone(&self.transport),
             opts: RequestOptions::default(),
             id: id.into(),
             channel_limit: None,
@@ -163,7 +168,7 @@ impl ManagedAccounts {
     /// Disabling and enabling accounts.
     pub fn actions(&self) -> ManagedAccountActions {
         ManagedAccountActions {
-            client: self.client.clone(),
+            transport: Arc::clone(&self.transport),
         }
     }
 }
@@ -171,7 +176,7 @@ impl ManagedAccounts {
 /// `client.managed_accounts().actions()`: disable and enable.
 #[derive(Debug, Clone)]
 pub struct ManagedAccountActions {
-    client: Client,
+    transport: Arc<Transport>,
 }
 
 impl ManagedAccountActions {
@@ -185,7 +190,7 @@ impl ManagedAccountActions {
     /// ```
     pub fn disable(&self, id: impl Into<Id>) -> DisableManagedAccount {
         DisableManagedAccount {
-            client: self.client.clone(),
+            transport: Arc::clone(&self.transport),
             opts: RequestOptions::default(),
             id: id.into(),
         }
@@ -205,7 +210,7 @@ impl ManagedAccountActions {
     /// ```
     pub fn enable(&self, id: impl Into<Id>) -> EnableManagedAccount {
         EnableManagedAccount {
-            client: self.client.clone(),
+            transport: Arc::clone(&self.transport),
             opts: RequestOptions::default(),
             id: id.into(),
             reenable_all_connections: None,
@@ -218,7 +223,7 @@ impl ManagedAccountActions {
 
 static LIST: Operation = Operation {
     id: "ListManagedAccounts",
-    method: "GET",
+    method: Method::GET,
     path: "/managed_accounts",
     idempotency: Idempotent,
 };
@@ -242,7 +247,7 @@ struct ListParams {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ListManagedAccounts {
-    client: Client,
+    transport: Arc<Transport>,
     opts: RequestOptions,
     params: ListParams,
     prefetch: usize,
@@ -296,51 +301,37 @@ impl ListManagedAccounts {
 
     request_options!();
 
-    /// Sends the request for one page.
-    pub async fn send(self) -> Result<Page<ManagedAccountListing>> {
-        let p = self.params;
+    /// Sends the request for one page; the page with the response's
+    /// metadata.
+    pub async fn send_with_response(self) -> Result<Response<Page<ManagedAccountListing>>> {
+        let p = &self.params;
         check_contains("email_contains", p.email_contains.as_deref())?;
         check_contains(
             "organization_name_contains",
             p.organization_name_contains.as_deref(),
         )?;
-        let (page_number, page_size) = check_page(p.page_number, p.page_size)?;
-        let rv = execute(&self.client, &LIST, &self.opts, |gen| {
-            let p = p.clone();
-            async move {
-                let mut b = gen.list_managed_accounts();
-                if let Some(v) = p.email_contains {
-                    b = b.filter_email_contains(v);
-                }
-                if let Some(v) = p.email_eq {
-                    b = b.filter_email_eq(v);
-                }
-                if let Some(v) = p.organization_name_contains {
-                    b = b.filter_organization_name_contains(v);
-                }
-                if let Some(v) = p.organization_name_eq {
-                    b = b.filter_organization_name_eq(v);
-                }
-                if let Some(v) = p.status {
-                    b = b.filter_status_eq(v.to_gen());
-                }
-                if let Some(v) = p.sort {
-                    b = b.sort(v.to_gen());
-                }
-                if let Some(v) = p.include_cancelled_accounts {
-                    b = b.include_cancelled_accounts(v);
-                }
-                if let Some(v) = page_number {
-                    b = b.page_number(v);
-                }
-                if let Some(v) = page_size {
-                    b = b.page_size(v);
-                }
-                tolerate_nulls(b.send().await)
-            }
-        })
-        .await?;
-        Ok(rv.into_inner().into())
+        check_page(p.page_number, p.page_size)?;
+        let call = Call::new(&LIST)
+            .query("filter[email][contains]", p.email_contains.as_ref())
+            .query("filter[email][eq]", p.email_eq.as_ref())
+            .query(
+                "filter[organization_name][contains]",
+                p.organization_name_contains.as_ref(),
+            )
+            .query(
+                "filter[organization_name][eq]",
+                p.organization_name_eq.as_ref(),
+            )
+            .query("filter[status][eq]", p.status.map(|s| s.as_str()))
+            .query("include_cancelled_accounts", p.include_cancelled_accounts)
+            .query("page[number]", p.page_number)
+            .query("page[size]", p.page_size)
+            .query("sort", p.sort.map(|s| s.as_str()));
+        let response = self
+            .transport
+            .send(call, &self.opts, decode::managed_account_page)
+            .await?;
+        Ok(response.map(Page::with_response))
     }
 }
 
@@ -351,7 +342,7 @@ paged_request!(ListManagedAccounts => ManagedAccountListing, "account", default 
 
 static CREATE: Operation = Operation {
     id: "CreateManagedAccount",
-    method: "POST",
+    method: Method::POST,
     path: "/managed_accounts",
     idempotency: NotIdempotent,
 };
@@ -360,7 +351,7 @@ static CREATE: Operation = Operation {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CreateManagedAccount {
-    client: Client,
+    transport: Arc<Transport>,
     opts: RequestOptions,
     business_name: String,
     email: Option<String>,
@@ -398,8 +389,8 @@ impl CreateManagedAccount {
 
     request_options!();
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ManagedAccount> {
+    /// Sends the request; the account with the response's metadata.
+    pub async fn send_with_response(self) -> Result<Response<ManagedAccount>> {
         if self.business_name.trim().is_empty() {
             return Err(Error::invalid("business_name", "is empty"));
         }
@@ -410,23 +401,21 @@ impl CreateManagedAccount {
             managed_account_allow_custom_pricing: self.managed_account_allow_custom_pricing,
             rollup_billing: self.rollup_billing,
         };
-        let rv = execute(&self.client, &CREATE, &self.opts, |gen| {
-            let body = body.clone();
-            async move { gen.create_managed_account().body(body).send().await }
-        })
-        .await?;
-        take_data(&self.client, rv, |e| e.data.take())
+        let call = Call::new(&CREATE).json(&body)?;
+        self.transport
+            .send(call, &self.opts, decode::managed_account)
+            .await
     }
 }
 
-into_future!(CreateManagedAccount => ManagedAccount);
+sends!(CreateManagedAccount => ManagedAccount);
 
 // ---------------------------------------------------------------------------
 // allocatable channels
 
 static ALLOCATABLE: Operation = Operation {
     id: "ListAllocatableGlobalOutboundChannels",
-    method: "GET",
+    method: Method::GET,
     path: "/managed_accounts/allocatable_global_outbound_channels",
     idempotency: Idempotent,
 };
@@ -435,31 +424,30 @@ static ALLOCATABLE: Operation = Operation {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetAllocatableChannels {
-    client: Client,
+    transport: Arc<Transport>,
     opts: RequestOptions,
 }
 
 impl GetAllocatableChannels {
     request_options!();
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<AllocatableChannels> {
-        let rv = execute(&self.client, &ALLOCATABLE, &self.opts, |gen| async move {
-            gen.list_allocatable_global_outbound_channels().send().await
-        })
-        .await?;
-        take_data(&self.client, rv, |e| e.data.take())
+    /// Sends the request; the pool with the response's metadata.
+    pub async fn send_with_response(self) -> Result<Response<AllocatableChannels>> {
+        let call = Call::new(&ALLOCATABLE);
+        self.transport
+            .send(call, &self.opts, decode::channels)
+            .await
     }
 }
 
-into_future!(GetAllocatableChannels => AllocatableChannels);
+sends!(GetAllocatableChannels => AllocatableChannels);
 
 // ---------------------------------------------------------------------------
 // retrieve, update, disable, enable, channel limit: one account by id
 
 static RETRIEVE: Operation = Operation {
     id: "RetrieveManagedAccount",
-    method: "GET",
+    method: Method::GET,
     path: "/managed_accounts/{id}",
     idempotency: Idempotent,
 };
@@ -468,7 +456,7 @@ static RETRIEVE: Operation = Operation {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RetrieveManagedAccount {
-    client: Client,
+    transport: Arc<Transport>,
     opts: RequestOptions,
     id: Id,
 }
@@ -476,23 +464,20 @@ pub struct RetrieveManagedAccount {
 impl RetrieveManagedAccount {
     request_options!();
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ManagedAccount> {
-        let id = self.id.checked()?.to_owned();
-        let rv = execute(&self.client, &RETRIEVE, &self.opts, |gen| {
-            let id = id.clone();
-            async move { gen.retrieve_managed_account().id(id).send().await }
-        })
-        .await?;
-        take_data(&self.client, rv, |e| e.data.take())
+    /// Sends the request; the account with the response's metadata.
+    pub async fn send_with_response(self) -> Result<Response<ManagedAccount>> {
+        let call = Call::new(&RETRIEVE).id(&self.id)?;
+        self.transport
+            .send(call, &self.opts, decode::managed_account)
+            .await
     }
 }
 
-into_future!(RetrieveManagedAccount => ManagedAccount);
+sends!(RetrieveManagedAccount => ManagedAccount);
 
 static UPDATE: Operation = Operation {
     id: "UpdateManagedAccount",
-    method: "PATCH",
+    method: Method::PATCH,
     path: "/managed_accounts/{id}",
     idempotency: Idempotent,
 };
@@ -501,7 +486,7 @@ static UPDATE: Operation = Operation {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UpdateManagedAccount {
-    client: Client,
+    transport: Arc<Transport>,
     opts: RequestOptions,
     id: Id,
     managed_account_allow_custom_pricing: Option<bool>,
@@ -517,26 +502,23 @@ impl UpdateManagedAccount {
 
     request_options!();
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ManagedAccount> {
-        let id = self.id.checked()?.to_owned();
+    /// Sends the request; the account with the response's metadata.
+    pub async fn send_with_response(self) -> Result<Response<ManagedAccount>> {
         let body = gen::UpdateManagedAccountRequest {
             managed_account_allow_custom_pricing: self.managed_account_allow_custom_pricing,
         };
-        let rv = execute(&self.client, &UPDATE, &self.opts, |gen| {
-            let (id, body) = (id.clone(), body.clone());
-            async move { gen.update_managed_account().id(id).body(body).send().await }
-        })
-        .await?;
-        take_data(&self.client, rv, |e| e.data.take())
+        let call = Call::new(&UPDATE).id(&self.id)?.json(&body)?;
+        self.transport
+            .send(call, &self.opts, decode::managed_account)
+            .await
     }
 }
 
-into_future!(UpdateManagedAccount => ManagedAccount);
+sends!(UpdateManagedAccount => ManagedAccount);
 
 static DISABLE: Operation = Operation {
     id: "DisableManagedAccount",
-    method: "POST",
+    method: Method::POST,
     path: "/managed_accounts/{id}/actions/disable",
     idempotency: Idempotent,
 };
@@ -545,7 +527,7 @@ static DISABLE: Operation = Operation {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DisableManagedAccount {
-    client: Client,
+    transport: Arc<Transport>,
     opts: RequestOptions,
     id: Id,
 }
@@ -553,23 +535,20 @@ pub struct DisableManagedAccount {
 impl DisableManagedAccount {
     request_options!();
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ManagedAccount> {
-        let id = self.id.checked()?.to_owned();
-        let rv = execute(&self.client, &DISABLE, &self.opts, |gen| {
-            let id = id.clone();
-            async move { gen.disable_managed_account().id(id).send().await }
-        })
-        .await?;
-        take_data(&self.client, rv, |e| e.data.take())
+    /// Sends the request; the account with the response's metadata.
+    pub async fn send_with_response(self) -> Result<Response<ManagedAccount>> {
+        let call = Call::new(&DISABLE).id(&self.id)?;
+        self.transport
+            .send(call, &self.opts, decode::managed_account)
+            .await
     }
 }
 
-into_future!(DisableManagedAccount => ManagedAccount);
+sends!(DisableManagedAccount => ManagedAccount);
 
 static ENABLE: Operation = Operation {
     id: "EnableManagedAccount",
-    method: "POST",
+    method: Method::POST,
     path: "/managed_accounts/{id}/actions/enable",
     idempotency: Idempotent,
 };
@@ -578,7 +557,7 @@ static ENABLE: Operation = Operation {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct EnableManagedAccount {
-    client: Client,
+    transport: Arc<Transport>,
     opts: RequestOptions,
     id: Id,
     reenable_all_connections: Option<bool>,
@@ -594,26 +573,23 @@ impl EnableManagedAccount {
 
     request_options!();
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ManagedAccount> {
-        let id = self.id.checked()?.to_owned();
+    /// Sends the request; the account with the response's metadata.
+    pub async fn send_with_response(self) -> Result<Response<ManagedAccount>> {
         let body = gen::EnableManagedAccountRequest {
             reenable_all_connections: self.reenable_all_connections,
         };
-        let rv = execute(&self.client, &ENABLE, &self.opts, |gen| {
-            let (id, body) = (id.clone(), body.clone());
-            async move { gen.enable_managed_account().id(id).body(body).send().await }
-        })
-        .await?;
-        take_data(&self.client, rv, |e| e.data.take())
+        let call = Call::new(&ENABLE).id(&self.id)?.json(&body)?;
+        self.transport
+            .send(call, &self.opts, decode::managed_account)
+            .await
     }
 }
 
-into_future!(EnableManagedAccount => ManagedAccount);
+sends!(EnableManagedAccount => ManagedAccount);
 
 static CHANNEL_LIMIT: Operation = Operation {
     id: "UpdateManagedAccountGlobalChannelLimit",
-    method: "PATCH",
+    method: Method::PATCH,
     path: "/managed_accounts/{id}/update_global_channel_limit",
     idempotency: Idempotent,
 };
@@ -622,7 +598,7 @@ static CHANNEL_LIMIT: Operation = Operation {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UpdateGlobalChannelLimit {
-    client: Client,
+    transport: Arc<Transport>,
     opts: RequestOptions,
     id: Id,
     channel_limit: Option<i64>,
@@ -637,28 +613,19 @@ impl UpdateGlobalChannelLimit {
 
     request_options!();
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<ChannelLimit> {
-        let id = self.id.checked()?.to_owned();
+    /// Sends the request; the limit with the response's metadata.
+    pub async fn send_with_response(self) -> Result<Response<ChannelLimit>> {
         if self.channel_limit.is_some_and(|l| l < 0) {
             return Err(Error::invalid("channel_limit", "must be 0 or more"));
         }
         let body = gen::UpdateManagedAccountGlobalChannelLimitRequest {
             channel_limit: self.channel_limit,
         };
-        let rv = execute(&self.client, &CHANNEL_LIMIT, &self.opts, |gen| {
-            let (id, body) = (id.clone(), body.clone());
-            async move {
-                gen.update_managed_account_global_channel_limit()
-                    .id(id)
-                    .body(body)
-                    .send()
-                    .await
-            }
-        })
-        .await?;
-        take_data(&self.client, rv, |e| e.data.take())
+        let call = Call::new(&CHANNEL_LIMIT).id(&self.id)?.json(&body)?;
+        self.transport
+            .send(call, &self.opts, decode::channel_limit)
+            .await
     }
 }
 
-into_future!(UpdateGlobalChannelLimit => ChannelLimit);
+sends!(UpdateGlobalChannelLimit => ChannelLimit);

@@ -1,35 +1,36 @@
 //! `client.organizations().users()`: the users of your own organization.
 
-use progenitor_client::{Error as GenError, ResponseValue};
-use reqwest::header::{HeaderValue, ACCEPT};
+use std::sync::Arc;
 
-use super::{check_page, take_data};
-use crate::client::Client;
+use reqwest::Method;
+
+use super::check_page;
+use crate::decode;
 use crate::error::Result;
 use crate::id::Id;
-use crate::models::{
-    tolerate_nulls, GroupsReportCsvRow, GroupsReportRow, OrganizationUser, UserStatus,
-};
-use crate::pagination::{paged_request, users_page, Page, DEFAULT_PREFETCH};
-use crate::request::{into_future, request_options};
-use crate::retry::Idempotency::Idempotent;
-use crate::transport::{decode_error, execute, Operation, RequestOptions};
+use crate::models::{GroupsReportRow, OrganizationUser, UserStatus};
+use crate::pagination::{paged_request, Page, DEFAULT_PREFETCH};
+use crate::request::{request_options, sends};
+use crate::response::Response;
+use crate::retry::Idempotency::{Idempotent, NotIdempotent};
+use crate::transport::{Call, Operation, RequestOptions, Transport};
 
-/// Your organization. Get it with [`Client::organizations`].
+/// Your organization. Get it with
+/// [`Client::organizations`](crate::Client::organizations).
 #[derive(Debug, Clone)]
 pub struct Organizations {
-    client: Client,
+    transport: Arc<Transport>,
 }
 
 impl Organizations {
-    pub(crate) fn new(client: Client) -> Self {
-        Self { client }
+    pub(crate) fn new(transport: Arc<Transport>) -> Self {
+        Self { transport }
     }
 
     /// The organization's users.
     pub fn users(&self) -> Users {
         Users {
-            client: self.client.clone(),
+            transport: Arc::clone(&self.transport),
         }
     }
 }
@@ -37,7 +38,7 @@ impl Organizations {
 /// `client.organizations().users()`.
 #[derive(Debug, Clone)]
 pub struct Users {
-    client: Client,
+    transport: Arc<Transport>,
 }
 
 impl Users {
@@ -59,7 +60,7 @@ impl Users {
     /// ```
     pub fn list(&self) -> ListUsers {
         ListUsers {
-            client: self.client.clone(),
+            transport: Arc::clone(&self.transport),
             opts: RequestOptions::default(),
             params: UserListParams::default(),
             prefetch: DEFAULT_PREFETCH,
@@ -79,7 +80,7 @@ impl Users {
     /// ```
     pub fn groups_report(&self) -> GetGroupsReport {
         GetGroupsReport {
-            client: self.client.clone(),
+            transport: Arc::clone(&self.transport),
             opts: RequestOptions::default(),
         }
     }
@@ -96,7 +97,7 @@ impl Users {
     /// ```
     pub fn groups_report_csv(&self) -> GetGroupsReportCsv {
         GetGroupsReportCsv {
-            client: self.client.clone(),
+            transport: Arc::clone(&self.transport),
             opts: RequestOptions::default(),
         }
     }
@@ -113,7 +114,8 @@ impl Users {
     /// ```
     pub fn groups_report_rows(&self) -> GetGroupsReportRows {
         GetGroupsReportRows {
-            csv: self.groups_report_csv(),
+            transport: Arc::clone(&self.transport),
+            opts: RequestOptions::default(),
         }
     }
 
@@ -126,7 +128,7 @@ impl Users {
     /// ```
     pub fn retrieve(&self, id: impl Into<Id>) -> RetrieveUser {
         RetrieveUser {
-            client: self.client.clone(),
+            transport: Arc::clone(&self.transport),
             opts: RequestOptions::default(),
             id: id.into(),
             include_groups: None,
@@ -136,7 +138,7 @@ impl Users {
     /// Removing users.
     pub fn actions(&self) -> UserActions {
         UserActions {
-            client: self.client.clone(),
+            transport: Arc::clone(&self.transport),
         }
     }
 }
@@ -144,7 +146,7 @@ impl Users {
 /// `client.organizations().users().actions()`.
 #[derive(Debug, Clone)]
 pub struct UserActions {
-    client: Client,
+    transport: Arc<Transport>,
 }
 
 impl UserActions {
@@ -158,7 +160,7 @@ impl UserActions {
     /// ```
     pub fn remove(&self, id: impl Into<Id>) -> RemoveUser {
         RemoveUser {
-            client: self.client.clone(),
+            transport: Arc::clone(&self.transport),
             opts: RequestOptions::default(),
             id: id.into(),
         }
@@ -170,7 +172,7 @@ impl UserActions {
 
 static LIST: Operation = Operation {
     id: "ListOrganizationUsers",
-    method: "GET",
+    method: Method::GET,
     path: "/organizations/users",
     idempotency: Idempotent,
 };
@@ -190,7 +192,7 @@ struct UserListParams {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ListUsers {
-    client: Client,
+    transport: Arc<Transport>,
     opts: RequestOptions,
     params: UserListParams,
     prefetch: usize,
@@ -218,16 +220,16 @@ impl ListUsers {
 
     request_options!();
 
-    /// Sends the request for one page.
-    pub async fn send(self) -> Result<Page<OrganizationUser>> {
-        use telnyx_accounts_gen::types::ListOrganizationUsersFilterUserStatus as GenStatus;
-        let p = self.params;
-        let (page_number, page_size) = check_page(p.page_number, p.page_size)?;
+    /// Sends the request for one page; the page with the response's
+    /// metadata.
+    pub async fn send_with_response(self) -> Result<Response<Page<OrganizationUser>>> {
+        let p = &self.params;
+        check_page(p.page_number, p.page_size)?;
         let status = match &p.user_status {
             None => None,
-            Some(UserStatus::Enabled) => Some(GenStatus::Enabled),
-            Some(UserStatus::Disabled) => Some(GenStatus::Disabled),
-            Some(UserStatus::Blocked) => Some(GenStatus::Blocked),
+            Some(s @ (UserStatus::Enabled | UserStatus::Disabled | UserStatus::Blocked)) => {
+                Some(s.as_str())
+            }
             Some(other) => {
                 return Err(crate::Error::invalid(
                     "user_status",
@@ -236,30 +238,19 @@ impl ListUsers {
             }
         };
         let include_groups = p.include_groups.unwrap_or(false);
-        let rv = execute(&self.client, &LIST, &self.opts, |gen| {
-            let p = p.clone();
-            async move {
-                let mut b = gen.list_organization_users();
-                if let Some(v) = p.email {
-                    b = b.filter_email(v);
-                }
-                if let Some(v) = status {
-                    b = b.filter_user_status(v);
-                }
-                if let Some(v) = p.include_groups {
-                    b = b.include_groups(v);
-                }
-                if let Some(v) = page_number {
-                    b = b.page_number(v);
-                }
-                if let Some(v) = page_size {
-                    b = b.page_size(v);
-                }
-                tolerate_nulls(b.send().await)
-            }
-        })
-        .await?;
-        Ok(users_page(rv.into_inner(), include_groups))
+        let call = Call::new(&LIST)
+            .query("filter[email]", p.email.as_ref())
+            .query("filter[user_status]", status)
+            .query("include_groups", p.include_groups)
+            .query("page[number]", p.page_number)
+            .query("page[size]", p.page_size);
+        let response = self
+            .transport
+            .send(call, &self.opts, |body| {
+                decode::user_page(body, include_groups)
+            })
+            .await?;
+        Ok(response.map(Page::with_response))
     }
 }
 
@@ -270,7 +261,7 @@ paged_request!(ListUsers => OrganizationUser, "user", default page size "250");
 
 static REPORT: Operation = Operation {
     id: "GetOrganizationUsersGroupsReport",
-    method: "GET",
+    method: Method::GET,
     path: "/organizations/users/users_groups_report",
     idempotency: Idempotent,
 };
@@ -279,116 +270,76 @@ static REPORT: Operation = Operation {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetGroupsReport {
-    client: Client,
+    transport: Arc<Transport>,
     opts: RequestOptions,
 }
 
 impl GetGroupsReport {
     request_options!();
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<Vec<OrganizationUser>> {
-        let rv = execute(&self.client, &REPORT, &self.opts, |gen| async move {
-            tolerate_nulls(gen.get_organization_users_groups_report().send().await)
-        })
-        .await?;
-        Ok(rv
-            .into_inner()
-            .data
-            .into_iter()
-            .map(OrganizationUser::from)
-            .collect())
+    /// Sends the request; the users with the response's metadata.
+    pub async fn send_with_response(self) -> Result<Response<Vec<OrganizationUser>>> {
+        let call = Call::new(&REPORT);
+        self.transport
+            .send(call, &self.opts, decode::groups_report)
+            .await
     }
 }
 
-into_future!(GetGroupsReport => Vec<OrganizationUser>);
+sends!(GetGroupsReport => Vec<OrganizationUser>);
 
 /// A request for the groups report as CSV text.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetGroupsReportCsv {
-    client: Client,
+    transport: Arc<Transport>,
     opts: RequestOptions,
 }
 
 impl GetGroupsReportCsv {
     request_options!();
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<String> {
-        // progenitor can only ask for JSON here, so this request is built by
-        // hand; it goes through the same retries, timeouts and errors.
-        let url = format!("{}{}", self.client.base_url(), REPORT.path);
-        let mut headers = self.opts.all_headers(&self.client);
-        headers.insert(ACCEPT, HeaderValue::from_static("text/csv"));
-        let http = self.client.inner.http.clone();
-        let rv: ResponseValue<String> = execute(&self.client, &REPORT, &self.opts, |_gen| {
-            let request = http.get(&url).headers(headers.clone());
-            async move {
-                let response = request.send().await.map_err(GenError::CommunicationError)?;
-                if !response.status().is_success() {
-                    return Err(GenError::UnexpectedResponse(response));
-                }
-                let (status, headers) = (response.status(), response.headers().clone());
-                let text = response.text().await.map_err(GenError::ResponseBodyError)?;
-                Ok(ResponseValue::new(text, status, headers))
-            }
-        })
-        .await?;
-        Ok(rv.into_inner())
+    /// Sends the request (`Accept: text/csv`); the text with the
+    /// response's metadata.
+    pub async fn send_with_response(self) -> Result<Response<String>> {
+        let call = Call::new(&REPORT).accept("text/csv");
+        self.transport
+            .send(call, &self.opts, decode::groups_report_csv)
+            .await
     }
 }
 
-into_future!(GetGroupsReportCsv => String);
+sends!(GetGroupsReportCsv => String);
 
 /// A request for the groups report as parsed CSV rows.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetGroupsReportRows {
-    csv: GetGroupsReportCsv,
+    transport: Arc<Transport>,
+    opts: RequestOptions,
 }
 
 impl GetGroupsReportRows {
-    /// Overrides the client's per-attempt timeout for this request.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.csv = self.csv.timeout(timeout);
-        self
-    }
+    request_options!();
 
-    /// Overrides the client's number of retries for this request.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.csv = self.csv.max_retries(retries);
-        self
-    }
-
-    /// Sends the request and parses the CSV.
-    pub async fn send(self) -> Result<Vec<GroupsReportRow>> {
-        let client = self.csv.client.clone();
-        let text = self.csv.send().await?;
-        parse_report_csv(&text)
-            .map_err(|e| decode_error(200, None, Some(text.as_bytes()), &e.to_string(), &client))
+    /// Sends the request (`Accept: text/csv`) and parses the CSV; the rows
+    /// with the response's metadata.
+    pub async fn send_with_response(self) -> Result<Response<Vec<GroupsReportRow>>> {
+        let call = Call::new(&REPORT).accept("text/csv");
+        self.transport
+            .send(call, &self.opts, decode::groups_report_rows)
+            .await
     }
 }
 
-into_future!(GetGroupsReportRows => Vec<GroupsReportRow>);
-
-pub(crate) fn parse_report_csv(
-    text: &str,
-) -> std::result::Result<Vec<GroupsReportRow>, csv::Error> {
-    csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes())
-        .deserialize::<GroupsReportCsvRow>()
-        .map(|row| row.map(GroupsReportRow::from))
-        .collect()
-}
+sends!(GetGroupsReportRows => Vec<GroupsReportRow>);
 
 // ---------------------------------------------------------------------------
 // retrieve, remove
 
 static RETRIEVE: Operation = Operation {
     id: "GetOrganizationUser",
-    method: "GET",
+    method: Method::GET,
     path: "/organizations/users/{id}",
     idempotency: Idempotent,
 };
@@ -397,7 +348,7 @@ static RETRIEVE: Operation = Operation {
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RetrieveUser {
-    client: Client,
+    transport: Arc<Transport>,
     opts: RequestOptions,
     id: Id,
     include_groups: Option<bool>,
@@ -412,42 +363,35 @@ impl RetrieveUser {
 
     request_options!();
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<OrganizationUser> {
-        let id = self.id.checked()?.to_owned();
+    /// Sends the request; the user with the response's metadata.
+    pub async fn send_with_response(self) -> Result<Response<OrganizationUser>> {
         let include = self.include_groups;
-        let rv = execute(&self.client, &RETRIEVE, &self.opts, |gen| {
-            let id = id.clone();
-            async move {
-                let mut b = gen.get_organization_user().id(id);
-                if let Some(v) = include {
-                    b = b.include_groups(v);
-                }
-                tolerate_nulls(b.send().await)
-            }
-        })
-        .await?;
+        let call = Call::new(&RETRIEVE)
+            .id(&self.id)?
+            .query("include_groups", include);
         let groups = include.unwrap_or(false);
-        take_data(&self.client, rv, |e| {
-            e.data.take().map(|u| OrganizationUser::from_gen(u, groups))
-        })
+        self.transport
+            .send(call, &self.opts, |body| decode::user(body, groups))
+            .await
     }
 }
 
-into_future!(RetrieveUser => OrganizationUser);
+sends!(RetrieveUser => OrganizationUser);
 
 static REMOVE: Operation = Operation {
     id: "DeleteOrganizationUser",
-    method: "POST",
+    method: Method::POST,
     path: "/organizations/users/{id}/actions/remove",
-    idempotency: Idempotent,
+    // A second send of a removal that went through gets a 404: retried only
+    // when the first cannot have been processed, like create.
+    idempotency: NotIdempotent,
 };
 
 /// A request to remove a user.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RemoveUser {
-    client: Client,
+    transport: Arc<Transport>,
     opts: RequestOptions,
     id: Id,
 }
@@ -455,37 +399,13 @@ pub struct RemoveUser {
 impl RemoveUser {
     request_options!();
 
-    /// Sends the request.
-    pub async fn send(self) -> Result<OrganizationUser> {
-        let id = self.id.checked()?.to_owned();
-        let rv = execute(&self.client, &REMOVE, &self.opts, |gen| {
-            let id = id.clone();
-            async move { tolerate_nulls(gen.delete_organization_user().id(id).send().await) }
-        })
-        .await?;
-        take_data(&self.client, rv, |e| {
-            e.data.take().map(|u| OrganizationUser::from_gen(u, false))
-        })
+    /// Sends the request; the removed user with the response's metadata.
+    pub async fn send_with_response(self) -> Result<Response<OrganizationUser>> {
+        let call = Call::new(&REMOVE).id(&self.id)?;
+        self.transport
+            .send(call, &self.opts, |body| decode::user(body, false))
+            .await
     }
 }
 
-into_future!(RemoveUser => OrganizationUser);
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_rows_handle_quoted_group_lists_and_empty_sign_in() {
-        let text = "id,email,user_status,created_at,last_sign_in_at,groups\n\
-                    u1,a@example.com,enabled,2018-02-02T22:25:27.521Z,,\"Engineering, Sales\"\n\
-                    u2,b@example.com,suspended,2018-02-02T22:25:27.521Z,2019-01-01T00:00:00Z,\n";
-        let rows = parse_report_csv(text).unwrap();
-        assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].groups, vec!["Engineering", "Sales"]);
-        assert_eq!(rows[0].last_sign_in_at, None);
-        assert_eq!(rows[1].user_status.as_str(), "suspended");
-        assert!(rows[1].user_status.is_unknown());
-        assert!(rows[1].groups.is_empty());
-    }
-}
+sends!(RemoveUser => OrganizationUser);
