@@ -235,7 +235,8 @@ macro_rules! closed_enum {
                 }
             }
 
-            /// The generated client's value (the tests check the wire values agree).
+            /// The generated client's value: the tests check that the wire
+            /// values agree with the spec's.
             #[cfg(test)]
             pub(crate) fn to_gen(self) -> telnyx_accounts_gen::types::$gen {
                 use telnyx_accounts_gen::types::$gen as G;

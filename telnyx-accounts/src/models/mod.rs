@@ -69,12 +69,14 @@
 //!   Open enums that are also request parameters (`user_status` of the
 //!   users list) send only the documented values: an unknown one is refused
 //!   with [`Error::InvalidRequest`](crate::Error::InvalidRequest) before
-//!   anything is sent, because the generated client encodes only what the
-//!   spec documents.
+//!   anything is sent, so that a typo is not sent as a filter.
 //! - **Closed enums** are values only we send ([`ManagedAccountStatus`],
-//!   [`ManagedAccountSort`]): no `Unknown`, `Copy`, and deserializing an
-//!   unknown string is an error. A value Telnyx adds becomes a new variant in
-//!   a minor release; until then it cannot be sent, for the same reason.
+//!   [`ManagedAccountSort`]): no `Unknown`, `Copy`, `as_str()` gives a
+//!   `&'static str`, and deserializing an unknown string is an error. Telnyx
+//!   returns neither (they are filters and sort orders, not fields), so an
+//!   unknown one could only come from your own input. A value Telnyx adds
+//!   becomes a new variant in a minor release, which `#[non_exhaustive]`
+//!   makes a compatible change; until then this crate cannot send it.
 //!
 //! # Nulls and missing fields
 //!
