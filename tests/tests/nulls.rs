@@ -28,18 +28,22 @@ use telnyx_accounts::secret::expose_secrets;
 use telnyx_accounts::{Client, Error};
 use telnyx_accounts_mock::{Fault, FaultRule, MockServer};
 
-const SPEC_PATH: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../openapi/upstream/telnyx-accounts.official.openapi.json"
-);
+/// This crate's directory, found at run time (cargo sets it for tests): a
+/// path baked in at compile time can name a clone CI has deleted since.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
+}
 
 const ID: &str = "f65ceda4-6522-4ad6-aede-98de83385123";
 
 fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let text = std::fs::read_to_string(SPEC_PATH)
-            .unwrap_or_else(|e| panic!("cannot read the official spec at {SPEC_PATH}: {e}"));
+        let path = manifest_dir().join("../openapi/upstream/telnyx-accounts.official.openapi.json");
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read the official spec at {}: {e}", path.display()));
         serde_json::from_str(&text).expect("the official spec is JSON")
     })
 }

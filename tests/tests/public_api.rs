@@ -22,17 +22,26 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const SNAPSHOT: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/public-api/telnyx-accounts.txt"
-);
+/// This crate's directory, found at run time (cargo sets it for tests): a
+/// path baked in at compile time can name a clone CI has deleted since.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
+}
+
+fn snapshot() -> PathBuf {
+    manifest_dir()
+        .join("public-api")
+        .join("telnyx-accounts.txt")
+}
 
 /// The rustdoc JSON formats `public-api` 0.51 reads (it parses 57, one
 /// field newer than its own 56, because it ignores unknown fields).
 const FORMATS: [u64; 2] = [56, 57];
 
 fn rustdoc_json() -> PathBuf {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let workspace = manifest_dir().join("..");
     let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("public-api");
     let output = Command::new(env!("CARGO"))
         .current_dir(&workspace)
@@ -78,14 +87,15 @@ fn the_public_api_matches_the_snapshot() {
         .expect("public-api reads the rustdoc JSON");
     let current = api.to_string();
 
+    let path = snapshot();
     if std::env::var_os("UPDATE_PUBLIC_API").is_some() {
-        std::fs::create_dir_all(Path::new(SNAPSHOT).parent().expect("a directory"))
+        std::fs::create_dir_all(path.parent().expect("a directory"))
             .expect("create the snapshot directory");
-        std::fs::write(SNAPSHOT, &current).expect("write the snapshot");
-        println!("public API snapshot written: {SNAPSHOT}");
+        std::fs::write(&path, &current).expect("write the snapshot");
+        println!("public API snapshot written: {}", path.display());
         return;
     }
-    let snapshot = std::fs::read_to_string(SNAPSHOT).unwrap_or_default();
+    let snapshot = std::fs::read_to_string(&path).unwrap_or_default();
     if snapshot == current {
         return;
     }
