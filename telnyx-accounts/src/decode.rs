@@ -3,13 +3,21 @@
 //! `Err` with what did not fit; the transport makes that an
 //! [`Error::Decode`](crate::Error::Decode) with the status, headers and a
 //! scrubbed snippet. The fuzz targets run exactly these functions.
+//!
+//! A `null` reads as an absent field (the per-field table is in the
+//! [`models`](crate::models#nulls-and-missing-fields) docs). The generated
+//! types accept `null` in every `Option` field but not in the optional
+//! arrays (page and report `data`, a user's `groups`: `Vec` with
+//! `#[serde(default)]`), so a body that does not decode is tried once more
+//! with its `null` members removed; if that fails too, the first error
+//! stands.
 
 use serde::de::DeserializeOwned;
 use telnyx_accounts_gen::types as gen;
 
 use crate::models::{
-    AllocatableChannels, ChannelLimit, GroupsReportRow, ManagedAccount, ManagedAccountListing,
-    OrganizationUser,
+    decode_without_nulls, AllocatableChannels, ChannelLimit, GroupsReportCsvRow, GroupsReportRow,
+    ManagedAccount, ManagedAccountListing, OrganizationUser,
 };
 use crate::pagination::{users_page, Page};
 
@@ -17,7 +25,8 @@ use crate::pagination::{users_page, Page};
 pub(crate) type Failure = String;
 
 fn json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
-    serde_json::from_slice(body).map_err(|e| e.to_string())
+    serde_json::from_slice(body)
+        .or_else(|e| decode_without_nulls(body).ok_or_else(|| e.to_string()))
 }
 
 fn data<T>(data: Option<T>) -> Result<T, Failure> {
@@ -42,15 +51,14 @@ pub(crate) fn user_page(
     include_groups: bool,
 ) -> Result<Page<OrganizationUser>, Failure> {
     let page: gen::OrganizationUserPage = json(body)?;
-    users_page(page, include_groups).ok_or_else(|| "a user in `data` has no `id`".to_owned())
+    Ok(users_page(page, include_groups))
 }
 
 /// `{"data": OrganizationUser}`: retrieve and remove.
 pub(crate) fn user(body: &[u8], include_groups: bool) -> Result<OrganizationUser, Failure> {
     let envelope: gen::OrganizationUserResponse = json(body)?;
     let user = data(envelope.data)?;
-    OrganizationUser::from_gen(user, include_groups)
-        .ok_or_else(|| "the user in `data` has no `id`".to_owned())
+    Ok(OrganizationUser::from_gen(user, include_groups))
 }
 
 /// The JSON groups report.
@@ -72,7 +80,8 @@ pub(crate) fn groups_report_rows(body: &[u8]) -> Result<Vec<GroupsReportRow>, Fa
     csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes())
-        .deserialize()
+        .deserialize::<GroupsReportCsvRow>()
+        .map(|row| row.map(GroupsReportRow::from))
         .collect::<Result<_, _>>()
         .map_err(|e| e.to_string())
 }
@@ -92,7 +101,6 @@ pub(crate) fn channel_limit(body: &[u8]) -> Result<ChannelLimit, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::UserStatus;
 
     #[test]
     fn csv_rows_handle_quoted_group_lists_and_empty_sign_in() {
@@ -103,7 +111,24 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].groups, vec!["Engineering", "Sales"]);
         assert_eq!(rows[0].last_sign_in_at, None);
-        assert_eq!(rows[1].user_status, UserStatus::Unknown("suspended".into()));
+        assert_eq!(rows[1].user_status.as_str(), "suspended");
+        assert!(rows[1].user_status.is_unknown());
         assert!(rows[1].groups.is_empty());
+    }
+
+    #[test]
+    fn nulls_read_as_absent() {
+        let page = user_page(br#"{"data":[{"id":null,"groups":null}],"meta":null}"#, true).unwrap();
+        assert_eq!(page.data[0].id, "");
+        assert_eq!(page.data[0].groups, Some(vec![]));
+        assert!(managed_account_page(br#"{"data":null}"#)
+            .unwrap()
+            .data
+            .is_empty());
+        assert!(groups_report(br#"{"data":null}"#).unwrap().is_empty());
+        // Nothing to return, and a required field is not made up.
+        assert!(managed_account(br#"{"data":null}"#).is_err());
+        let e = groups_report(br#"{"data":[{"id":"u1","groups":null}]}"#).unwrap_err();
+        assert!(e.contains("null"), "{e}");
     }
 }

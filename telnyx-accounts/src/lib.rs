@@ -57,7 +57,9 @@
 //!   [`Error::InvalidRequest`] before anything is sent.
 //! - **Typed models** ([`models`]): `Uuid` ids, `chrono` timestamps, enums
 //!   that keep values Telnyx adds later, exact decimal balances, and
-//!   credentials as [`SecretString`]s that never print.
+//!   credentials as [`SecretString`]s that never print. Builders for your
+//!   tests, serde both ways (keys stored only through [`secret::expose`]),
+//!   and `schemars::JsonSchema` with the `schemars` feature.
 //! - **Pagination** ([`pagination`]): `into_stream()` walks every page with
 //!   your filters, one page ahead of you.
 //! - **Retries** ([`retry`]): a [`RetryPolicy`] (backoff with jitter,
@@ -97,7 +99,7 @@ mod request;
 pub mod resources;
 mod response;
 pub mod retry;
-mod secret;
+pub mod secret;
 mod transport;
 
 pub use client::Client;

@@ -27,7 +27,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use telnyx_accounts_gen::types as gen;
 use tracing::Instrument;
 
@@ -42,13 +42,37 @@ pub const DEFAULT_PREFETCH: usize = 1;
 /// it came in.
 ///
 /// Two pages are equal when their items and paging are: the response
-/// metadata is not compared.
-#[derive(Debug, Clone, Serialize)]
+/// metadata is not compared (nor serialized: a page read back from JSON has
+/// none).
+///
+/// Build one with [`Page::new`] (for your tests, or a fake of this crate):
+///
+/// ```
+/// use telnyx_accounts::{ManagedAccountListing, Page, PageMeta};
+///
+/// let meta = PageMeta::builder()
+///     .page_number(1)
+///     .page_size(20)
+///     .total_pages(3)
+///     .total_results(55)
+///     .build();
+/// let page = Page::new(vec![ManagedAccountListing::builder().email("a@example.com").build()], meta);
+/// assert!(page.has_next_page());
+/// assert_eq!(page.request_id(), None);
+/// assert_eq!(page.into_iter().next().unwrap().email, "a@example.com");
+/// ```
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct Page<T> {
     /// The items of this page.
+    #[serde(default, deserialize_with = "crate::models::null_as_default")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Option<Vec<T>>"))]
     pub data: Vec<T>,
     /// Where this page is in the whole.
+    #[serde(default, deserialize_with = "crate::models::null_as_default")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Option<PageMeta>"))]
     pub meta: PageMeta,
     #[serde(skip)]
     request_id: Option<String>,
@@ -63,6 +87,17 @@ impl<T: PartialEq> PartialEq for Page<T> {
 }
 
 impl<T> Page<T> {
+    /// A page of `data`, placed in the whole by `meta`, with no response
+    /// metadata.
+    pub fn new(data: Vec<T>, meta: PageMeta) -> Self {
+        Self {
+            data,
+            meta,
+            request_id: None,
+            rate_limit: None,
+        }
+    }
+
     /// Whether a later page exists (this page is not empty and is not the last).
     pub fn has_next_page(&self) -> bool {
         !self.data.is_empty() && self.meta.page_number < self.meta.total_pages
@@ -77,15 +112,6 @@ impl<T> Page<T> {
     /// Telnyx's rate-limit headers on the response this page came in.
     pub fn rate_limit(&self) -> Option<&RateLimit> {
         self.rate_limit.as_ref()
-    }
-
-    pub(crate) fn new(data: Vec<T>, meta: PageMeta) -> Self {
-        Self {
-            data,
-            meta,
-            request_id: None,
-            rate_limit: None,
-        }
     }
 
     /// The page with the request id and rate limit of its response.
@@ -104,18 +130,81 @@ impl<T> IntoIterator for Page<T> {
     }
 }
 
-/// Paging information of a [`Page`] (0 where Telnyx left a field out).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+/// Paging information of a [`Page`] (0 where Telnyx left a field out or
+/// sent `null`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[serde(default)]
 #[non_exhaustive]
 pub struct PageMeta {
     /// This page's number, from 1.
+    #[serde(deserialize_with = "crate::models::null_as_default")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Option<u64>"))]
     pub page_number: u64,
     /// The page size used.
+    #[serde(deserialize_with = "crate::models::null_as_default")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Option<u64>"))]
     pub page_size: u64,
     /// How many pages there are.
+    #[serde(deserialize_with = "crate::models::null_as_default")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Option<u64>"))]
     pub total_pages: u64,
     /// How many items there are across all pages.
+    #[serde(deserialize_with = "crate::models::null_as_default")]
+    #[cfg_attr(feature = "schemars", schemars(with = "Option<u64>"))]
     pub total_results: u64,
+}
+
+impl PageMeta {
+    /// A builder, starting from zeros.
+    ///
+    /// ```
+    /// use telnyx_accounts::PageMeta;
+    ///
+    /// let meta = PageMeta::builder().page_number(2).page_size(25).total_pages(3).total_results(55).build();
+    /// assert_eq!(meta.total_results, 55);
+    /// ```
+    pub fn builder() -> PageMetaBuilder {
+        PageMetaBuilder::default()
+    }
+}
+
+/// Builds a [`PageMeta`]; see [`PageMeta::builder`].
+#[derive(Debug, Clone, Default)]
+#[must_use = "call `build()` to get the PageMeta"]
+pub struct PageMetaBuilder {
+    inner: PageMeta,
+}
+
+impl PageMetaBuilder {
+    /// Sets [`page_number`](PageMeta::page_number).
+    pub fn page_number(mut self, value: u64) -> Self {
+        self.inner.page_number = value;
+        self
+    }
+
+    /// Sets [`page_size`](PageMeta::page_size).
+    pub fn page_size(mut self, value: u64) -> Self {
+        self.inner.page_size = value;
+        self
+    }
+
+    /// Sets [`total_pages`](PageMeta::total_pages).
+    pub fn total_pages(mut self, value: u64) -> Self {
+        self.inner.total_pages = value;
+        self
+    }
+
+    /// Sets [`total_results`](PageMeta::total_results).
+    pub fn total_results(mut self, value: u64) -> Self {
+        self.inner.total_results = value;
+        self
+    }
+
+    /// The [`PageMeta`].
+    pub fn build(self) -> PageMeta {
+        self.inner
+    }
 }
 
 impl From<gen::PaginationMeta> for PageMeta {
@@ -142,21 +231,19 @@ impl From<gen::ManagedAccountMultiListingPage> for Page<ManagedAccountListing> {
     }
 }
 
-/// A users page; `None` when a user has no `id`. `include_groups` says
-/// whether groups were asked for (absent and empty look alike on the wire).
+/// A users page. `include_groups` says whether groups were asked for
+/// (absent and empty look alike on the wire).
 pub(crate) fn users_page(
     page: gen::OrganizationUserPage,
     include_groups: bool,
-) -> Option<Page<OrganizationUser>> {
-    let users = page
-        .data
-        .into_iter()
-        .map(|u| OrganizationUser::from_gen(u, include_groups))
-        .collect::<Option<Vec<_>>>()?;
-    Some(Page::new(
-        users,
+) -> Page<OrganizationUser> {
+    Page::new(
+        page.data
+            .into_iter()
+            .map(|u| OrganizationUser::from_gen(u, include_groups))
+            .collect(),
         page.meta.map(PageMeta::from).unwrap_or_default(),
-    ))
+    )
 }
 
 impl PageMeta {

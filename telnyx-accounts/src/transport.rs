@@ -317,13 +317,7 @@ impl Transport {
     }
 
     /// A decode error with a short, secret-free snippet of the body.
-    fn decode_error(
-        &self,
-        status: u16,
-        headers: HeaderMap,
-        body: &[u8],
-        message: &str,
-    ) -> Error {
+    fn decode_error(&self, status: u16, headers: HeaderMap, body: &[u8], message: &str) -> Error {
         let secrets = self.config.credentials.secrets();
         let text = String::from_utf8_lossy(body);
         let scrubbed = crate::secret::scrub(&text, &secrets);

@@ -716,7 +716,7 @@ async fn invalid_requests_are_refused_before_sending() {
                 .organizations()
                 .users()
                 .list()
-                .user_status(UserStatus::Unknown("asleep".into()))
+                .user_status(UserStatus::from("asleep"))
                 .await
                 .map(drop),
         ),

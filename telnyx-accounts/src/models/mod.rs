@@ -1,19 +1,122 @@
 //! The values the API returns, typed: uuids, timestamps, open enums, secrets.
 //!
-//! Unknown JSON fields are ignored and enum values Telnyx adds later decode as
-//! `Unknown(..)`, so a change on Telnyx's side does not break decoding.
+//! # Building models
+//!
+//! The models are `#[non_exhaustive]` (Telnyx adds fields; so will this
+//! crate), so they cannot be written as struct literals outside it. Build
+//! them with their builders, for your own tests or to rebuild them from your
+//! storage; every field is public, so a built model can also be changed in
+//! place:
+//!
+//! ```
+//! use telnyx_accounts::{ManagedAccount, OrganizationUser, Page, PageMeta, UserStatus};
+//!
+//! let account = ManagedAccount::builder()
+//!     .id(uuid::Uuid::new_v4())
+//!     .email("larry@example.com")
+//!     .api_key("KEY0123")
+//!     .build();
+//! let user = OrganizationUser::builder()
+//!     .id("u1")
+//!     .email("ops@example.com")
+//!     .user_status(UserStatus::Enabled)
+//!     .build();
+//! let page = Page::new(vec![user], PageMeta::builder().page_number(1).total_pages(1).build());
+//! assert!(!page.has_next_page());
+//! # let _ = account;
+//! ```
+//!
+//! A builder starts from empty values: `""` for text, the nil UUID for ids,
+//! the Unix epoch for timestamps, `None` for options, the one documented
+//! `record_type`.
+//!
+//! # Serde
+//!
+//! Every model is `Serialize` and `Deserialize`, with Telnyx's field names;
+//! what this crate serializes reads back equal, except secrets:
+//! [`SecretString`](crate::SecretString)s serialize as `[REDACTED]` unless
+//! you opt in with [`crate::secret::expose_secrets`] or
+//! `#[serde(with = "telnyx_accounts::secret::expose")]` (see
+//! [`crate::secret`] for a cache of accounts). With the `schemars` feature,
+//! every model is also `schemars::JsonSchema`.
+//!
+//! # Enums
+//!
+//! The rule, for every enum in this crate:
+//!
+//! - **Every enum is `#[non_exhaustive]`**: a `match` on one needs a `_`
+//!   arm, so a variant added in a later version does not break your build.
+//! - **Open enums** are the values Telnyx sends ([`UserStatus`],
+//!   [`UserRecordType`], [`ManagedAccountRecordType`]). A value this version
+//!   does not know decodes to `Unknown`, holding an [`UnknownValue`] that can
+//!   be read with `as_str()` but not built or matched by its content. When a
+//!   later version adds a variant for that value, `from("…")`, `as_str()`
+//!   and `Display` give the same results as before; only code that matched
+//!   `Unknown` would change meaning, which is why that variant is deprecated
+//!   for matching. Compare `as_str()` instead:
+//!
+//!   ```
+//!   use telnyx_accounts::UserStatus;
+//!
+//!   # let status = UserStatus::from("suspended");
+//!   match &status {
+//!       UserStatus::Enabled => println!("can sign in"),
+//!       other if other.as_str() == "suspended" => println!("suspended (new in the API)"),
+//!       other => println!("status {other}"),
+//!   }
+//!   ```
+//!
+//!   Open enums that are also request parameters (`user_status` of the
+//!   users list) send only the documented values: an unknown one is refused
+//!   with [`Error::InvalidRequest`](crate::Error::InvalidRequest) before
+//!   anything is sent, so that a typo is not sent as a filter.
+//! - **Closed enums** are values only we send ([`ManagedAccountStatus`],
+//!   [`ManagedAccountSort`]): no `Unknown`, `Copy`, `as_str()` gives a
+//!   `&'static str`, and deserializing an unknown string is an error. Telnyx
+//!   returns neither (they are filters and sort orders, not fields), so an
+//!   unknown one could only come from your own input. A value Telnyx adds
+//!   becomes a new variant in a minor release, which `#[non_exhaustive]`
+//!   makes a compatible change; until then this crate cannot send it.
+//!
+//! # Nulls and missing fields
+//!
+//! Unknown JSON fields are ignored. In a response body, a `null` reads as if
+//! the field were absent, decided per field as follows:
+//!
+//! | Field | `null` or absent |
+//! |---|---|
+//! | every field the spec marks optional, in every model | `None` |
+//! | `data` of a list page | an empty page, which ends a walk |
+//! | `meta` of a list page, and each of its numbers | `0` in [`PageMeta`](crate::PageMeta), which ends a walk after this page |
+//! | `groups` of a user | `Some(vec![])` when groups were asked for, else `None` |
+//! | `id` of an organization user (optional in the spec) | `""`: the user is kept; it cannot be retrieved or removed by id |
+//! | `data` of the groups report | an empty report |
+//! | `data` of a single-object response | [`Error::Decode`](crate::Error::Decode): there is no object to return |
+//! | a field the spec requires (an account's `id`, `email`, `api_key`, timestamps; a report row's `groups`...) | [`Error::Decode`](crate::Error::Decode) |
+//!
+//! A decode error fails the one call it happened in, never a whole walk
+//! silently: the stream yields the error.
 
 mod enums;
 mod managed_account;
+mod nulls;
 mod user;
 
 pub use enums::{
-    ManagedAccountRecordType, ManagedAccountSort, ManagedAccountStatus, UserRecordType, UserStatus,
+    ManagedAccountRecordType, ManagedAccountSort, ManagedAccountStatus, UnknownValue,
+    UserRecordType, UserStatus,
 };
 pub use managed_account::{
-    AllocatableChannels, Amount, Balance, ChannelLimit, ManagedAccount, ManagedAccountListing,
+    AllocatableChannels, AllocatableChannelsBuilder, Amount, Balance, BalanceBuilder, ChannelLimit,
+    ChannelLimitBuilder, ManagedAccount, ManagedAccountBuilder, ManagedAccountListing,
+    ManagedAccountListingBuilder,
 };
-pub use user::{GroupsReportRow, OrganizationUser, UserGroup};
+pub(crate) use nulls::decode_without_nulls;
+pub(crate) use user::GroupsReportCsvRow;
+pub use user::{
+    GroupsReportRow, GroupsReportRowBuilder, OrganizationUser, OrganizationUserBuilder, UserGroup,
+    UserGroupBuilder,
+};
 
 /// Converts a generated open enum (`Variant0` known, `Variant1` other string)
 /// into this crate's open enum.
@@ -27,3 +130,109 @@ macro_rules! open_value {
     }};
 }
 pub(crate) use open_value;
+
+/// A builder for a model: a `$builder` holding the model with empty values,
+/// one setter per field, and `build()`.
+///
+/// Field kinds: `value` (the type itself), `into` (`impl Into<T>`), `opt`
+/// (an `Option<T>` field: the setter takes `impl Into<T>`, the named `set_`
+/// setter an `Option<T>`), `vec` (a `Vec<T>`: any iterator of
+/// `impl Into<T>`), `optvec` (an `Option<Vec<T>>`: the same, wrapped in
+/// `Some`, and a `set_` setter).
+macro_rules! builder {
+    (
+        $(#[$meta:meta])*
+        $model:ident => $builder:ident {
+            $( $kind:ident $field:ident $(/ $set:ident)? : $ty:ty ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        #[must_use = "call `build()` to get the model"]
+        pub struct $builder {
+            inner: $model,
+        }
+
+        impl $model {
+            #[doc = concat!("A builder of [`", stringify!($model), "`], starting from empty values (see [`", stringify!($builder), "`]).")]
+            pub fn builder() -> $builder {
+                $builder {
+                    inner: $model::empty(),
+                }
+            }
+        }
+
+        impl Default for $builder {
+            fn default() -> Self {
+                $model::builder()
+            }
+        }
+
+        impl $builder {
+            $( $crate::models::builder!(@setter $model, $kind $field $(/ $set)? : $ty); )*
+
+            #[doc = concat!("The [`", stringify!($model), "`].")]
+            pub fn build(self) -> $model {
+                self.inner
+            }
+        }
+    };
+    (@setter $model:ident, value $field:ident : $ty:ty) => {
+        #[doc = concat!("Sets [`", stringify!($field), "`](", stringify!($model), "::", stringify!($field), ").")]
+        pub fn $field(mut self, value: $ty) -> Self {
+            self.inner.$field = value;
+            self
+        }
+    };
+    (@setter $model:ident, into $field:ident : $ty:ty) => {
+        #[doc = concat!("Sets [`", stringify!($field), "`](", stringify!($model), "::", stringify!($field), ").")]
+        pub fn $field(mut self, value: impl Into<$ty>) -> Self {
+            self.inner.$field = value.into();
+            self
+        }
+    };
+    (@setter $model:ident, opt $field:ident / $set:ident : $ty:ty) => {
+        #[doc = concat!("Sets [`", stringify!($field), "`](", stringify!($model), "::", stringify!($field), ") to `Some(value)`.")]
+        pub fn $field(mut self, value: impl Into<$ty>) -> Self {
+            self.inner.$field = Some(value.into());
+            self
+        }
+
+        #[doc = concat!("Sets [`", stringify!($field), "`](", stringify!($model), "::", stringify!($field), "), `None` included.")]
+        pub fn $set(mut self, value: Option<$ty>) -> Self {
+            self.inner.$field = value;
+            self
+        }
+    };
+    (@setter $model:ident, vec $field:ident : $ty:ty) => {
+        #[doc = concat!("Sets [`", stringify!($field), "`](", stringify!($model), "::", stringify!($field), ").")]
+        pub fn $field<I: IntoIterator<Item = V>, V: Into<$ty>>(mut self, values: I) -> Self {
+            self.inner.$field = values.into_iter().map(Into::into).collect();
+            self
+        }
+    };
+    (@setter $model:ident, optvec $field:ident / $set:ident : $ty:ty) => {
+        #[doc = concat!("Sets [`", stringify!($field), "`](", stringify!($model), "::", stringify!($field), ") to `Some` of these.")]
+        pub fn $field<I: IntoIterator<Item = V>, V: Into<$ty>>(mut self, values: I) -> Self {
+            self.inner.$field = Some(values.into_iter().map(Into::into).collect());
+            self
+        }
+
+        #[doc = concat!("Sets [`", stringify!($field), "`](", stringify!($model), "::", stringify!($field), "), `None` included.")]
+        pub fn $set(mut self, value: Option<Vec<$ty>>) -> Self {
+            self.inner.$field = value;
+            self
+        }
+    };
+}
+pub(crate) use builder;
+
+/// `deserialize_with` for a field whose `null` reads as its default (with
+/// `#[serde(default)]` for absent).
+pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de> + Default,
+{
+    Ok(<Option<T> as serde::Deserialize>::deserialize(deserializer)?.unwrap_or_default())
+}

@@ -1,0 +1,47 @@
+//! Null-tolerant decoding of Telnyx's 2xx bodies (the rule is in the
+//! [`models`](super#nulls-and-missing-fields) docs: `null` reads as absent),
+//! used by `decode.rs` when a body does not fit the generated type as sent.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// `body` decoded with every `null` object member removed; `None` when it
+/// still does not fit `T`.
+pub(crate) fn decode_without_nulls<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+    // serde_json limits nesting (128 levels), which bounds the recursion below.
+    let mut value: Value = serde_json::from_slice(body).ok()?;
+    remove_nulls(&mut value);
+    serde_json::from_value(value).ok()
+}
+
+fn remove_nulls(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(remove_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(remove_nulls),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use telnyx_accounts_gen::types as gen;
+
+    #[test]
+    fn null_arrays_read_as_absent_and_required_nulls_still_fail() {
+        let body = br#"{"data":null,"meta":null}"#;
+        assert!(serde_json::from_slice::<gen::OrganizationUserPage>(body).is_err());
+        let page: gen::OrganizationUserPage = decode_without_nulls(body).unwrap();
+        assert!(page.data.is_empty() && page.meta.is_none());
+
+        let body = br#"{"data":[{"id":"u1","groups":null,"email":null}]}"#;
+        let page: gen::OrganizationUserPage = decode_without_nulls(body).unwrap();
+        assert_eq!(page.data[0].id.as_deref(), Some("u1"));
+
+        let body = br#"{"data":[{"id":null,"email":"a@b.c","groups":null,"created_at":"2018-02-02T22:25:27.521Z","record_type":"organization_sub_user","user_status":"enabled"}]}"#;
+        assert!(decode_without_nulls::<gen::OrganizationUserWithGroupsList>(body).is_none());
+    }
+}

@@ -1,0 +1,118 @@
+//! The public API of `telnyx-accounts`, checked against a reviewed snapshot:
+//! `tests/public-api/telnyx-accounts.txt`, one line per public item (every
+//! type, field, variant, function, method, trait impl and auto trait; blanket
+//! impls left out), as `cargo public-api` lists it.
+//!
+//! Any change to the public surface fails this test until the snapshot is
+//! updated, so it shows up in review as a diff of that file:
+//!
+//! ```text
+//! UPDATE_PUBLIC_API=1 cargo test -p telnyx-accounts-tests --test public_api
+//! ```
+//!
+//! How: `cargo rustdoc` writes the crate's rustdoc JSON (an unstable rustdoc
+//! output, enabled on the stable toolchain with `RUSTC_BOOTSTRAP=1`, as no
+//! nightly toolchain can be installed here), with the `schemars` feature, in
+//! a target directory of its own (so it never waits for the one `cargo test`
+//! holds); the `public-api` library (the one behind `cargo public-api`) turns
+//! it into the listing. The first run builds the dependencies' metadata
+//! (about a minute); later runs take seconds.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// This crate's directory, found at run time (cargo sets it for tests): a
+/// path baked in at compile time can name a clone CI has deleted since.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
+}
+
+fn snapshot() -> PathBuf {
+    manifest_dir()
+        .join("public-api")
+        .join("telnyx-accounts.txt")
+}
+
+/// The rustdoc JSON formats `public-api` 0.51 reads (it parses 57, one
+/// field newer than its own 56, because it ignores unknown fields).
+const FORMATS: [u64; 2] = [56, 57];
+
+fn rustdoc_json() -> PathBuf {
+    let workspace = manifest_dir().join("..");
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("public-api");
+    let output = Command::new(env!("CARGO"))
+        .current_dir(&workspace)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .env_remove("RUSTDOCFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTDOCFLAGS")
+        .args([
+            "rustdoc",
+            "--locked",
+            "--quiet",
+            "-p",
+            "telnyx-accounts",
+            "--lib",
+        ])
+        .args(["--features", "schemars", "--target-dir"])
+        .arg(&target)
+        .args(["--", "-Z", "unstable-options", "--output-format", "json"])
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "cargo rustdoc failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    target.join("doc").join("telnyx_accounts.json")
+}
+
+#[test]
+fn the_public_api_matches_the_snapshot() {
+    let json = rustdoc_json();
+    let text = std::fs::read_to_string(&json).expect("rustdoc JSON written");
+    let format = serde_json::from_str::<serde_json::Value>(&text).expect("JSON")["format_version"]
+        .as_u64()
+        .expect("a format_version");
+    assert!(
+        FORMATS.contains(&format),
+        "rustdoc writes JSON format {format}; public-api 0.51 reads {FORMATS:?}: pin the \
+         public-api version that reads {format} in the workspace Cargo.toml"
+    );
+    let api = public_api::Builder::from_rustdoc_json(&json)
+        .omit_blanket_impls(true)
+        .build()
+        .expect("public-api reads the rustdoc JSON");
+    let current = api.to_string();
+
+    let path = snapshot();
+    if std::env::var_os("UPDATE_PUBLIC_API").is_some() {
+        std::fs::create_dir_all(path.parent().expect("a directory"))
+            .expect("create the snapshot directory");
+        std::fs::write(&path, &current).expect("write the snapshot");
+        println!("public API snapshot written: {}", path.display());
+        return;
+    }
+    let snapshot = std::fs::read_to_string(&path).unwrap_or_default();
+    if snapshot == current {
+        return;
+    }
+    let old: BTreeSet<&str> = snapshot.lines().collect();
+    let new: BTreeSet<&str> = current.lines().collect();
+    let mut diff = String::new();
+    for line in old.difference(&new) {
+        diff.push_str(&format!("- {line}\n"));
+    }
+    for line in new.difference(&old) {
+        diff.push_str(&format!("+ {line}\n"));
+    }
+    panic!(
+        "the public API of telnyx-accounts changed ({} removed, {} added):\n\n{diff}\n\
+         If the change is meant, update the snapshot and commit it with the change:\n    \
+         UPDATE_PUBLIC_API=1 cargo test -p telnyx-accounts-tests --test public_api",
+        old.difference(&new).count(),
+        new.difference(&old).count(),
+    );
+}
