@@ -91,6 +91,7 @@ pub mod error;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod guide;
 pub mod hooks;
 mod id;
 pub mod models;
