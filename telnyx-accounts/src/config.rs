@@ -156,6 +156,20 @@ impl ClientBuilder {
 
     /// A header sent with every request. Invalid names or values make
     /// [`build`](Self::build) fail.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), telnyx_accounts::Error> {
+    /// # let mock = telnyx_accounts_mock::MockServer::start().await;
+    /// let client = telnyx_accounts::Client::builder()
+    ///     .api_key(mock.api_key())
+    ///     .base_url(mock.base_url())
+    ///     .default_header("x-tenant", "reseller-eu")
+    ///     .build()?;
+    /// client.managed_accounts().list().await?;
+    /// assert_eq!(mock.requests()[0].header("x-tenant"), Some("reseller-eu"));
+    /// # Ok(()) }
+    /// ```
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
@@ -174,6 +188,28 @@ impl ClientBuilder {
     /// headers are still added to each request. Its redirect policy is yours
     /// (the default client follows redirects only within the origin of the
     /// request).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), telnyx_accounts::Error> {
+    /// # let mock = telnyx_accounts_mock::MockServer::start().await;
+    /// use std::time::Duration;
+    ///
+    /// // One pool for everything your service calls, with its own limits
+    /// // (and, in production, your proxy or TLS roots).
+    /// let http = reqwest::Client::builder()
+    ///     .pool_max_idle_per_host(8)
+    ///     .connect_timeout(Duration::from_secs(2))
+    ///     .build()
+    ///     .expect("HTTP client");
+    /// let client = telnyx_accounts::Client::builder()
+    ///     .api_key(mock.api_key())
+    ///     .base_url(mock.base_url())
+    ///     .http_client(http)
+    ///     .build()?;
+    /// client.managed_accounts().list().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self

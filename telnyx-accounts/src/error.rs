@@ -221,7 +221,29 @@ pub struct RateLimit {
     pub reset: Option<Duration>,
 }
 
-/// A non-2xx response from Telnyx.
+/// A non-2xx response from Telnyx, after the client's retries.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// # use telnyx_accounts_mock::{Fault, FaultRule, RetryHint};
+/// # let mock = telnyx_accounts_mock::MockServer::start().await;
+/// # let client = telnyx_accounts::Client::builder().api_key(mock.api_key()).base_url(mock.base_url()).max_retries(0).build().unwrap();
+/// # mock.inject(FaultRule::new(Fault::RateLimited(RetryHint::Seconds(30))).operation("ListManagedAccounts"));
+/// use std::time::Duration;
+/// use telnyx_accounts::{ApiErrorKind, Error};
+///
+/// let Err(Error::Api(e)) = client.managed_accounts().list().await else { panic!() };
+/// assert_eq!(e.status(), 429);
+/// assert_eq!(e.kind(), ApiErrorKind::RateLimited);
+/// assert_eq!(e.errors()[0].code.as_deref(), Some("10011"));
+/// assert_eq!(e.retry_after(), Some(Duration::from_secs(30)));
+/// assert_eq!(e.rate_limit().and_then(|r| r.remaining), Some(0));
+/// assert_eq!(e.attempts(), 1);
+/// println!("{e}"); // Telnyx API error 429 Too Many Requests: ... [request id ...]
+/// println!("{:?} {} bytes", e.request_id(), e.body().len());
+/// # }
+/// ```
 pub struct ApiError {
     pub(crate) status: u16,
     pub(crate) errors: Vec<TelnyxError>,

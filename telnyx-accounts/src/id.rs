@@ -11,6 +11,25 @@ use crate::error::{Error, Result};
 /// Ids are checked before any request is sent: an empty id, or one that
 /// would change the request's path (`/`, `\`, `?`, `#`, `%`, `.`/`..`,
 /// whitespace or control characters), is an [`Error::InvalidRequest`].
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), telnyx_accounts::Error> {
+/// # let mock = telnyx_accounts_mock::MockServer::start().await;
+/// # let client = telnyx_accounts::Client::builder().api_key(mock.api_key()).base_url(mock.base_url()).build()?;
+/// use telnyx_accounts::{Error, Id};
+///
+/// let uuid = mock.accounts()[0].id;
+/// let by_uuid = client.managed_accounts().retrieve(uuid).await?;
+/// let by_str = client.managed_accounts().retrieve(uuid.to_string().as_str()).await?;
+/// assert_eq!(by_uuid.id, by_str.id);
+/// assert_eq!(Id::from(uuid).as_str(), uuid.to_string());
+///
+/// // Refused before anything is sent.
+/// let err = client.managed_accounts().retrieve("../users").await.unwrap_err();
+/// assert!(matches!(err, Error::InvalidRequest(e) if e.parameter == "id"));
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Id(String);
 

@@ -5,8 +5,11 @@
 //! until the last page, and fetches the next page while you consume this one
 //! (one page ahead by default; see `prefetch`).
 //!
-//! ```no_run
-//! # async fn run(client: telnyx_accounts::Client) -> Result<(), telnyx_accounts::Error> {
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), telnyx_accounts::Error> {
+//! # let mock = telnyx_accounts_mock::MockServer::start().await;
+//! # let client = telnyx_accounts::Client::builder().api_key(mock.api_key()).base_url(mock.base_url()).build()?;
 //! use futures::TryStreamExt;
 //!
 //! let mut accounts = client.managed_accounts().list().page_size(250).into_stream();
@@ -15,6 +18,10 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! More in [`guide::paging`](crate::guide::paging): every page with
+//! `pages()`, `collect_all()`, and how `prefetch(k)` overlaps fetching with
+//! your work.
 //!
 //! The streams are `Send + Unpin` ([`BoxStream`]), so they can be stored,
 //! spawned and used with `try_next()` directly. The walk stops at the last page (`page_number >= total_pages`), on an

@@ -2,10 +2,12 @@
 //! `.await`.
 
 /// The per-request overrides, as builder methods (`opts` field required).
+/// Their example is in the `resources` module docs.
 macro_rules! request_options {
     () => {
         /// Overrides the client's per-attempt timeout for this request.
         /// Zero is refused with [`Error::InvalidRequest`](crate::Error::InvalidRequest).
+        /// See [the example](crate::resources#per-request-options).
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.opts.timeout = Some(timeout);
             self
@@ -35,6 +37,7 @@ macro_rules! request_options {
         /// Adds a header to this request, replacing one of the same name
         /// (including the client's). An invalid name or value fails the
         /// request with [`Error::InvalidRequest`](crate::Error::InvalidRequest).
+        /// See [the example](crate::resources#per-request-options).
         pub fn header<K, V>(mut self, name: K, value: V) -> Self
         where
             K: TryInto<::reqwest::header::HeaderName>,

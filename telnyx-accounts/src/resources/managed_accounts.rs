@@ -35,10 +35,14 @@ impl ManagedAccounts {
     /// Lists the managed accounts (`GET /managed_accounts`), one page per
     /// call, or all of them with [`into_stream`](ListManagedAccounts::into_stream).
     ///
-    /// ```no_run
-    /// # async fn run(client: telnyx_accounts::Client) -> Result<(), telnyx_accounts::Error> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), telnyx_accounts::Error> {
+    /// # let mock = telnyx_accounts_mock::MockServer::start().await;
+    /// # let client = telnyx_accounts::Client::builder().api_key(mock.api_key()).base_url(mock.base_url()).build()?;
     /// use telnyx_accounts::{ManagedAccountSort, ManagedAccountStatus};
     ///
+    /// # mock.insert_account(telnyx_accounts_mock::NewAccount::new("Acme Corp")).unwrap();
     /// let page = client
     ///     .managed_accounts()
     ///     .list()
@@ -50,6 +54,8 @@ impl ManagedAccounts {
     /// for account in &page.data {
     ///     println!("{} {}", account.id, account.email);
     /// }
+    /// println!("page {} of {}", page.meta.page_number, page.meta.total_pages);
+    /// # assert!(page.data.iter().any(|a| a.organization_name.as_deref() == Some("Acme Corp")));
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> ListManagedAccounts {
@@ -64,19 +70,26 @@ impl ManagedAccounts {
     /// Creates a managed account (`POST /managed_accounts`).
     ///
     /// **Not retried after a timeout or a 5xx**: the account may have been
-    /// created, and a second attempt could create a second one. See
-    /// [`crate::retry`].
+    /// created, and a second attempt could create a second one; the error's
+    /// [`is_retryable`](crate::Error::is_retryable) is then false. See
+    /// [`crate::retry`], and the recipe in
+    /// [`guide::retries`](crate::guide::retries) to find out whether it was
+    /// created.
     ///
-    /// ```no_run
-    /// # async fn run(client: telnyx_accounts::Client) -> Result<(), telnyx_accounts::Error> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), telnyx_accounts::Error> {
+    /// # let mock = telnyx_accounts_mock::MockServer::start().await;
+    /// # let client = telnyx_accounts::Client::builder().api_key(mock.api_key()).base_url(mock.base_url()).build()?;
     /// let account = client
     ///     .managed_accounts()
     ///     .create("Larry's Cat Food Inc")
     ///     .email("larry@example.com")
     ///     .rollup_billing(false)
     ///     .await?;
+    /// println!("{account:?}"); // api_key: [REDACTED], api_token: [REDACTED]
     /// let key = account.api_key.expose_secret(); // store it in your vault
-    /// # let _ = key; Ok(()) }
+    /// # assert!(!key.is_empty()); Ok(()) }
     /// ```
     pub fn create(&self, business_name: impl Into<String>) -> CreateManagedAccount {
         CreateManagedAccount {
@@ -93,8 +106,11 @@ impl ManagedAccounts {
     /// The manager's pool of global outbound channels
     /// (`GET /managed_accounts/allocatable_global_outbound_channels`).
     ///
-    /// ```no_run
-    /// # async fn run(client: telnyx_accounts::Client) -> Result<(), telnyx_accounts::Error> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), telnyx_accounts::Error> {
+    /// # let mock = telnyx_accounts_mock::MockServer::start().await;
+    /// # let client = telnyx_accounts::Client::builder().api_key(mock.api_key()).base_url(mock.base_url()).build()?;
     /// let pool = client.managed_accounts().allocatable_global_outbound_channels().await?;
     /// println!("{:?} allocatable", pool.allocatable_global_outbound_channels);
     /// # Ok(()) }
@@ -108,12 +124,18 @@ impl ManagedAccounts {
 
     /// Retrieves one managed account (`GET /managed_accounts/{id}`).
     ///
-    /// ```no_run
-    /// # async fn run(client: telnyx_accounts::Client) -> Result<(), telnyx_accounts::Error> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), telnyx_accounts::Error> {
+    /// # let mock = telnyx_accounts_mock::MockServer::start().await;
+    /// # let client = telnyx_accounts::Client::builder().api_key(mock.api_key()).base_url(mock.base_url()).build()?;
+    /// # let id = "f65ceda4-6522-4ad6-aede-98de83385123";
+    /// # mock.insert_account(telnyx_accounts_mock::NewAccount::new("Acme").id(id.parse().unwrap())).unwrap();
     /// let account = client
     ///     .managed_accounts()
     ///     .retrieve("f65ceda4-6522-4ad6-aede-98de83385123")
     ///     .await?;
+    /// assert_eq!(account.organization_name.as_deref(), Some("Acme"));
     /// # Ok(()) }
     /// ```
     pub fn retrieve(&self, id: impl Into<Id>) -> RetrieveManagedAccount {
@@ -126,8 +148,12 @@ impl ManagedAccounts {
 
     /// Updates a managed account (`PATCH /managed_accounts/{id}`).
     ///
-    /// ```no_run
-    /// # async fn run(client: telnyx_accounts::Client, id: uuid::Uuid) -> Result<(), telnyx_accounts::Error> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), telnyx_accounts::Error> {
+    /// # let mock = telnyx_accounts_mock::MockServer::start().await;
+    /// # let client = telnyx_accounts::Client::builder().api_key(mock.api_key()).base_url(mock.base_url()).build()?;
+    /// # let id = mock.accounts()[0].id;
     /// let account = client
     ///     .managed_accounts()
     ///     .update(id)
@@ -147,8 +173,12 @@ impl ManagedAccounts {
     /// Sets how many global outbound channels a managed account may use
     /// (`PATCH /managed_accounts/{id}/update_global_channel_limit`).
     ///
-    /// ```no_run
-    /// # async fn run(client: telnyx_accounts::Client, id: uuid::Uuid) -> Result<(), telnyx_accounts::Error> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), telnyx_accounts::Error> {
+    /// # let mock = telnyx_accounts_mock::MockServer::start().await;
+    /// # let client = telnyx_accounts::Client::builder().api_key(mock.api_key()).base_url(mock.base_url()).build()?;
+    /// # let id = mock.accounts()[0].id;
     /// let limit = client
     ///     .managed_accounts()
     ///     .update_global_channel_limit(id)
@@ -183,8 +213,12 @@ impl ManagedAccountActions {
     /// Disables a managed account (`POST /managed_accounts/{id}/actions/disable`):
     /// it can no longer use Telnyx services or sign in. Ongoing calls go on.
     ///
-    /// ```no_run
-    /// # async fn run(client: telnyx_accounts::Client, id: uuid::Uuid) -> Result<(), telnyx_accounts::Error> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), telnyx_accounts::Error> {
+    /// # let mock = telnyx_accounts_mock::MockServer::start().await;
+    /// # let client = telnyx_accounts::Client::builder().api_key(mock.api_key()).base_url(mock.base_url()).build()?;
+    /// # let id = mock.accounts()[0].id;
     /// let account = client.managed_accounts().actions().disable(id).await?;
     /// # Ok(()) }
     /// ```
@@ -198,8 +232,12 @@ impl ManagedAccountActions {
 
     /// Enables a managed account (`POST /managed_accounts/{id}/actions/enable`).
     ///
-    /// ```no_run
-    /// # async fn run(client: telnyx_accounts::Client, id: uuid::Uuid) -> Result<(), telnyx_accounts::Error> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), telnyx_accounts::Error> {
+    /// # let mock = telnyx_accounts_mock::MockServer::start().await;
+    /// # let client = telnyx_accounts::Client::builder().api_key(mock.api_key()).base_url(mock.base_url()).build()?;
+    /// # let id = mock.accounts()[0].id;
     /// let account = client
     ///     .managed_accounts()
     ///     .actions()

@@ -5,9 +5,34 @@
 //! (or call `.send().await`), or call `.send_with_response().await` for the
 //! value with the response's status, headers, request id and rate limit
 //! ([`Response`](crate::Response)). Bad input is refused before anything is
-//! sent. Every builder also takes per-request `.timeout(..)`,
-//! `.deadline(..)`, `.retry_policy(..)`, `.max_retries(..)` and
-//! `.header(..)`.
+//! sent.
+//!
+//! # Per-request options
+//!
+//! Every builder also takes `.timeout(..)` (per attempt), `.deadline(..)`
+//! (the whole call), `.retry_policy(..)`, `.max_retries(..)` and
+//! `.header(..)`, overriding the client's settings for that call only:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), telnyx_accounts::Error> {
+//! # let mock = telnyx_accounts_mock::MockServer::start().await;
+//! # let client = telnyx_accounts::Client::builder().api_key(mock.api_key()).base_url(mock.base_url()).build()?;
+//! use std::time::Duration;
+//! use telnyx_accounts::RetryPolicy;
+//!
+//! let page = client
+//!     .managed_accounts()
+//!     .list()
+//!     .timeout(Duration::from_secs(5))
+//!     .deadline(Duration::from_secs(12))
+//!     .retry_policy(RetryPolicy::default().max_retries(1))
+//!     .header("x-correlation-id", "sync-2026-11-29")
+//!     .await?;
+//! # assert_eq!(mock.requests()[0].header("x-correlation-id"), Some("sync-2026-11-29"));
+//! # let _ = page;
+//! # Ok(()) }
+//! ```
 
 mod managed_accounts;
 mod organizations;

@@ -45,8 +45,11 @@ impl Users {
     /// Lists users (`GET /organizations/users`), one page per call, or all of
     /// them with [`into_stream`](ListUsers::into_stream).
     ///
-    /// ```no_run
-    /// # async fn run(client: telnyx_accounts::Client) -> Result<(), telnyx_accounts::Error> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), telnyx_accounts::Error> {
+    /// # let mock = telnyx_accounts_mock::MockServer::start().await;
+    /// # let client = telnyx_accounts::Client::builder().api_key(mock.api_key()).base_url(mock.base_url()).build()?;
     /// use telnyx_accounts::UserStatus;
     ///
     /// let page = client
@@ -70,8 +73,11 @@ impl Users {
     /// Every user with their groups, unpaged
     /// (`GET /organizations/users/users_groups_report`, JSON).
     ///
-    /// ```no_run
-    /// # async fn run(client: telnyx_accounts::Client) -> Result<(), telnyx_accounts::Error> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), telnyx_accounts::Error> {
+    /// # let mock = telnyx_accounts_mock::MockServer::start().await;
+    /// # let client = telnyx_accounts::Client::builder().api_key(mock.api_key()).base_url(mock.base_url()).build()?;
     /// for user in client.organizations().users().groups_report().await? {
     ///     let groups: Vec<_> = user.groups.unwrap_or_default().into_iter().map(|g| g.name).collect();
     ///     println!("{:?}: {}", user.email, groups.join(", "));
@@ -89,10 +95,14 @@ impl Users {
     /// it: columns `id, email, user_status, created_at, last_sign_in_at,
     /// groups`.
     ///
-    /// ```no_run
-    /// # async fn run(client: telnyx_accounts::Client) -> Result<(), telnyx_accounts::Error> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), telnyx_accounts::Error> {
+    /// # let mock = telnyx_accounts_mock::MockServer::start().await;
+    /// # let client = telnyx_accounts::Client::builder().api_key(mock.api_key()).base_url(mock.base_url()).build()?;
     /// let csv = client.organizations().users().groups_report_csv().await?;
-    /// std::fs::write("users.csv", csv).ok();
+    /// assert!(csv.starts_with("id,email,user_status"));
+    /// std::fs::write(std::env::temp_dir().join("users.csv"), csv).ok();
     /// # Ok(()) }
     /// ```
     pub fn groups_report_csv(&self) -> GetGroupsReportCsv {
@@ -105,8 +115,11 @@ impl Users {
     /// The CSV report parsed into rows (quoted fields such as
     /// `"Engineering, Sales"` handled).
     ///
-    /// ```no_run
-    /// # async fn run(client: telnyx_accounts::Client) -> Result<(), telnyx_accounts::Error> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), telnyx_accounts::Error> {
+    /// # let mock = telnyx_accounts_mock::MockServer::start().await;
+    /// # let client = telnyx_accounts::Client::builder().api_key(mock.api_key()).base_url(mock.base_url()).build()?;
     /// for row in client.organizations().users().groups_report_rows().await? {
     ///     println!("{} in {:?}", row.email, row.groups);
     /// }
@@ -121,9 +134,16 @@ impl Users {
 
     /// Retrieves one user (`GET /organizations/users/{id}`).
     ///
-    /// ```no_run
-    /// # async fn run(client: telnyx_accounts::Client) -> Result<(), telnyx_accounts::Error> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), telnyx_accounts::Error> {
+    /// # let mock = telnyx_accounts_mock::MockServer::start().await;
+    /// # let client = telnyx_accounts::Client::builder().api_key(mock.api_key()).base_url(mock.base_url()).build()?;
+    /// # mock.insert_user(telnyx_accounts_mock::NewUser::new("ada@example.com").id("u1").group("Engineering")).unwrap();
     /// let user = client.organizations().users().retrieve("u1").include_groups(true).await?;
+    /// assert_eq!(user.email.as_deref(), Some("ada@example.com"));
+    /// let groups: Vec<_> = user.groups.unwrap_or_default().into_iter().map(|g| g.name).collect();
+    /// assert_eq!(groups, ["Engineering"]);
     /// # Ok(()) }
     /// ```
     pub fn retrieve(&self, id: impl Into<Id>) -> RetrieveUser {
@@ -153,9 +173,19 @@ impl UserActions {
     /// Deletes a user from your organization
     /// (`POST /organizations/users/{id}/actions/remove`) and returns it.
     ///
-    /// ```no_run
-    /// # async fn run(client: telnyx_accounts::Client) -> Result<(), telnyx_accounts::Error> {
+    /// **Not retried after a timeout or a 5xx**: the removal may have gone
+    /// through, and a second attempt would get a 404 that hides the success;
+    /// the error's [`is_retryable`](crate::Error::is_retryable) is then
+    /// false. Retrieve the user to find out.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), telnyx_accounts::Error> {
+    /// # let mock = telnyx_accounts_mock::MockServer::start().await;
+    /// # let client = telnyx_accounts::Client::builder().api_key(mock.api_key()).base_url(mock.base_url()).build()?;
+    /// # mock.insert_user(telnyx_accounts_mock::NewUser::new("ada@example.com").id("u1")).unwrap();
     /// let removed = client.organizations().users().actions().remove("u1").await?;
+    /// assert_eq!(removed.id, "u1");
     /// # Ok(()) }
     /// ```
     pub fn remove(&self, id: impl Into<Id>) -> RemoveUser {
