@@ -8,7 +8,7 @@
 //!   happen?".
 //! - [`errors`]: what each kind of error means and what to do about it.
 //! - [`testing`]: testing your code against [`telnyx_accounts_mock`].
-//! - [`tracing`](self::tracing): the `telnyx.request` span and how to see it.
+//! - [`tracing`]: the `telnyx.request` span and how to see it.
 //!
 //! [`telnyx_accounts_mock`]: https://docs.rs/telnyx-accounts-mock
 
