@@ -17,7 +17,6 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::OnceLock;
 
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -28,46 +27,23 @@ use telnyx_accounts::secret::expose_secrets;
 use telnyx_accounts::{Client, Error};
 use telnyx_accounts_mock::{Fault, FaultRule, MockServer};
 
-/// This crate's directory, found at run time (cargo sets it for tests): a
-/// path baked in at compile time can name a clone CI has deleted since.
-fn manifest_dir() -> std::path::PathBuf {
-    std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
-}
+mod support;
 
 const ID: &str = "f65ceda4-6522-4ad6-aede-98de83385123";
-
-fn spec() -> &'static Value {
-    static SPEC: OnceLock<Value> = OnceLock::new();
-    SPEC.get_or_init(|| {
-        let path = manifest_dir().join("../openapi/upstream/telnyx-accounts.official.openapi.json");
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("cannot read the official spec at {}: {e}", path.display()));
-        serde_json::from_str(&text).expect("the official spec is JSON")
-    })
-}
-
-fn resolve(value: &'static Value) -> &'static Value {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(r) => resolve(
-            spec()
-                .pointer(r.trim_start_matches('#'))
-                .unwrap_or_else(|| panic!("no {r} in the spec")),
-        ),
-        None => value,
-    }
-}
 
 /// Every operation with a JSON 200 response, and its schema.
 fn json_operations() -> Vec<(String, &'static Value)> {
     let mut out = Vec::new();
-    for item in spec()["paths"].as_object().expect("paths").values() {
+    for item in support::official_spec()["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+    {
         for op in item.as_object().expect("path item").values() {
             let Some(id) = op.get("operationId").and_then(Value::as_str) else {
                 continue;
             };
-            let response = resolve(&op["responses"]["200"]);
+            let response = support::resolve(&op["responses"]["200"]);
             if let Some(schema) = response.pointer("/content/application~1json/schema") {
                 out.push((id.to_owned(), schema));
             }
@@ -82,7 +58,7 @@ fn json_operations() -> Vec<(String, &'static Value)> {
 /// A value of `schema` with every property present: the spec's example where
 /// it gives one, else a plausible value of the type.
 fn full(name: &str, schema: &'static Value) -> Value {
-    let schema = resolve(schema);
+    let schema = support::resolve(schema);
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
         return values[0].clone();
     }
@@ -124,7 +100,7 @@ fn full(name: &str, schema: &'static Value) -> Value {
 /// The JSON pointers of every property the spec marks optional in `value`
 /// (a [`full`] value of `schema`), parents before children.
 fn optional_paths(schema: &'static Value, value: &Value, at: &str, out: &mut Vec<String>) {
-    let schema = resolve(schema);
+    let schema = support::resolve(schema);
     match value {
         Value::Object(map) => {
             let required: Vec<&str> = schema["required"]
@@ -250,7 +226,7 @@ fn call(op_id: &str) -> Call {
 
 /// Single-object responses: `data` null or absent has nothing to return.
 fn data_is_the_object(op_id: &str, schema: &'static Value) -> bool {
-    let data = resolve(&resolve(schema)["properties"]["data"]);
+    let data = support::resolve(&support::resolve(schema)["properties"]["data"]);
     let is_object = data["type"] == "object" || data.get("properties").is_some();
     assert!(
         is_object || data["type"] == "array",

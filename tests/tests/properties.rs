@@ -16,7 +16,6 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
 
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
@@ -29,37 +28,16 @@ const CASES: u32 = 96;
 
 mod support;
 
-fn spec() -> &'static Value {
-    static SPEC: OnceLock<Value> = OnceLock::new();
-    SPEC.get_or_init(|| {
-        let path = support::official_spec_path();
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!(
-                "the official spec is missing: cannot read {} ({e})",
-                path.display()
-            )
-        });
-        serde_json::from_str(&text).expect("the official spec is JSON")
-    })
-}
-
-fn resolve(value: &'static Value) -> &'static Value {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(r) => resolve(
-            spec()
-                .pointer(r.trim_start_matches('#'))
-                .unwrap_or_else(|| panic!("no {r} in the spec")),
-        ),
-        None => value,
-    }
-}
-
 /// The JSON schema of `op_id`'s 200 response.
 fn response_schema(op_id: &str) -> &'static Value {
-    for item in spec()["paths"].as_object().expect("paths").values() {
+    for item in support::official_spec()["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+    {
         for op in item.as_object().expect("path item").values() {
             if op.get("operationId").and_then(Value::as_str) == Some(op_id) {
-                let resp = resolve(&op["responses"]["200"]);
+                let resp = support::resolve(&op["responses"]["200"]);
                 return &resp["content"]["application/json"]["schema"];
             }
         }
@@ -159,7 +137,7 @@ fn string_for(name: &str, schema: &Value) -> BoxedStrategy<Value> {
 /// A value of `schema`'s shape. Optional properties are absent, null or
 /// present; objects get unknown extra fields; enums get unknown strings.
 fn from_schema(name: &str, schema: &'static Value, depth: u32) -> BoxedStrategy<Value> {
-    let schema = resolve(schema);
+    let schema = support::resolve(schema);
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
         let known = proptest::sample::select(values.clone());
         return prop_oneof![

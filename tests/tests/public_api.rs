@@ -22,16 +22,10 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// This crate's directory, found at run time (cargo sets it for tests): a
-/// path baked in at compile time can name a clone CI has deleted since.
-fn manifest_dir() -> std::path::PathBuf {
-    std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
-}
+mod support;
 
 fn snapshot() -> PathBuf {
-    manifest_dir()
+    support::manifest_dir()
         .join("public-api")
         .join("telnyx-accounts.txt")
 }
@@ -41,7 +35,7 @@ fn snapshot() -> PathBuf {
 const FORMATS: [u64; 2] = [56, 57];
 
 fn rustdoc_json() -> PathBuf {
-    let workspace = manifest_dir().join("..");
+    let workspace = support::manifest_dir().join("..");
     let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("public-api");
     let output = Command::new(env!("CARGO"))
         .current_dir(&workspace)

@@ -17,7 +17,6 @@
 //! dependency, so `cargo test --workspace` runs this file.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 use jsonschema::Draft;
 use schemars::{schema_for, JsonSchema};
@@ -31,34 +30,7 @@ use telnyx_accounts::{
 };
 use telnyx_accounts_mock::{Fault, FaultRule, MockServer};
 
-/// This crate's directory, found at run time (cargo sets it for tests): a
-/// path baked in at compile time can name a clone CI has deleted since.
-fn manifest_dir() -> std::path::PathBuf {
-    std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
-}
-
-fn spec() -> &'static Value {
-    static SPEC: OnceLock<Value> = OnceLock::new();
-    SPEC.get_or_init(|| {
-        let path = manifest_dir().join("../openapi/upstream/telnyx-accounts.official.openapi.json");
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("cannot read the official spec at {}: {e}", path.display()));
-        serde_json::from_str(&text).expect("the official spec is JSON")
-    })
-}
-
-fn resolve(value: &'static Value) -> &'static Value {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(r) => resolve(
-            spec()
-                .pointer(r.trim_start_matches('#'))
-                .unwrap_or_else(|| panic!("no {r} in the spec")),
-        ),
-        None => value,
-    }
-}
+mod support;
 
 /// `{"data": T}`: the single-object responses and the groups report.
 #[derive(Deserialize, JsonSchema)]
@@ -155,12 +127,16 @@ fn component_model(component: &str) -> Model {
 /// The operations with a JSON 200, and that response.
 fn json_responses() -> Vec<(String, &'static Value)> {
     let mut out = Vec::new();
-    for item in spec()["paths"].as_object().expect("paths").values() {
+    for item in support::official_spec()["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+    {
         for op in item.as_object().expect("path item").values() {
             let Some(id) = op.get("operationId").and_then(Value::as_str) else {
                 continue;
             };
-            let content = &resolve(&op["responses"]["200"])["content"]["application/json"];
+            let content = &support::resolve(&op["responses"]["200"])["content"]["application/json"];
             if content.is_object() {
                 out.push((id.to_owned(), content));
             }
@@ -175,8 +151,8 @@ fn components(schema: &'static Value, out: &mut BTreeMap<String, &'static Value>
         Value::Object(map) => {
             if let Some(r) = map.get("$ref").and_then(Value::as_str) {
                 let name = r.rsplit('/').next().expect("a name").to_owned();
-                if out.insert(name, resolve(schema)).is_none() {
-                    components(resolve(schema), out);
+                if out.insert(name, support::resolve(schema)).is_none() {
+                    components(support::resolve(schema), out);
                 }
                 return;
             }
@@ -190,7 +166,7 @@ fn components(schema: &'static Value, out: &mut BTreeMap<String, &'static Value>
 /// A body assembled from the examples in `schema`: its own example if it
 /// has one, else its properties' (arrays get one item).
 fn assembled(schema: &'static Value) -> Option<Value> {
-    let schema = resolve(schema);
+    let schema = support::resolve(schema);
     if let Some(example) = schema.get("example") {
         return Some(example.clone());
     }
@@ -280,7 +256,7 @@ fn every_response_example_of_the_official_spec_fits_our_models() {
 
 #[tokio::test]
 async fn the_csv_example_parses_into_rows_that_fit_their_schema() {
-    let csv = spec()
+    let csv = support::official_spec()
         .pointer("/paths/~1organizations~1users~1users_groups_report/get/responses/200/content/text~1csv/example")
         .and_then(Value::as_str)
         .expect("the CSV example");
@@ -315,7 +291,8 @@ async fn the_csv_example_parses_into_rows_that_fit_their_schema() {
 fn the_schemas_reject_what_the_models_reject() {
     // A schema that accepted anything would pass the test above.
     let account = model::<ManagedAccount>("ManagedAccount");
-    let mut body = assembled(&spec()["components"]["schemas"]["ManagedAccount"]).unwrap();
+    let mut body =
+        assembled(&support::official_spec()["components"]["schemas"]["ManagedAccount"]).unwrap();
     assert!(account.check(&body).is_empty());
     for (field, bad) in [
         ("id", json!("not-a-uuid")),

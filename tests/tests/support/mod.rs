@@ -1,18 +1,55 @@
-//! What several suites share.
+//! What several suites share: where this checkout is, and the vendored
+//! official spec. Each suite uses part of it.
+#![allow(dead_code)]
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// This package's directory, found at run time (cargo sets
+/// `CARGO_MANIFEST_DIR` for tests): a test binary reused from a build in
+/// another checkout, as after CI's fresh clone shares the target directory,
+/// must read this checkout, not the one it was compiled in.
+pub fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+}
 
 /// The repository's vendored copy of Telnyx's official spec, which
 /// `cargo xtask regen --check` keeps identical to what the fragment was
 /// derived from.
-///
-/// Found at run time (cargo sets `CARGO_MANIFEST_DIR` for tests): a test
-/// binary reused from a build in another checkout, as after CI's fresh
-/// clone shares the target directory, must read this checkout's copy, not
-/// the one it was compiled in.
 pub fn official_spec_path() -> PathBuf {
-    let here = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
-    here.join("../openapi/upstream/telnyx-accounts.official.openapi.json")
+    manifest_dir().join("../openapi/upstream/telnyx-accounts.official.openapi.json")
+}
+
+/// The official spec, read once. The suites that check against it must not
+/// pass without it.
+pub fn official_spec() -> &'static Value {
+    static SPEC: OnceLock<Value> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let path = official_spec_path();
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "the official spec is missing: cannot read {} ({e})",
+                path.display()
+            )
+        });
+        serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("the official spec at {} is not JSON: {e}", path.display()))
+    })
+}
+
+/// `value`, or what its `$ref` points to in the official spec (followed
+/// until it is not a reference).
+pub fn resolve(value: &'static Value) -> &'static Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(r) => resolve(
+            official_spec()
+                .pointer(r.trim_start_matches('#'))
+                .unwrap_or_else(|| panic!("no {r} in the spec")),
+        ),
+        None => value,
+    }
 }
