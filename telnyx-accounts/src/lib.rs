@@ -93,6 +93,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod hooks;
 mod id;
+pub mod limiter;
 pub mod models;
 pub mod pagination;
 mod request;
@@ -113,6 +114,7 @@ pub use error::{
 };
 pub use hooks::Hook;
 pub use id::Id;
+pub use limiter::DEFAULT_MAX_CONCURRENCY;
 pub use models::{
     AllocatableChannels, Amount, Balance, ChannelLimit, GroupsReportRow, ManagedAccount,
     ManagedAccountListing, ManagedAccountRecordType, ManagedAccountSort, ManagedAccountStatus,
