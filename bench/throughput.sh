@@ -67,6 +67,7 @@ trap stop_mock EXIT
 # start_mock ARGS...: starts the mock program, sets $url.
 start_mock() {
   stop_mock
+  : >"$scratch/mock.out"
   "$mock_bin" --port 0 --api-key "$KEY" --latency-ms 40 --log-capacity 0 "$@" >"$scratch/mock.out" &
   mock_pid=$!
   for _ in $(seq 200); do [[ -s "$scratch/mock.out" ]] && break; sleep 0.05; done
