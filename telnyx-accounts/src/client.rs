@@ -93,6 +93,18 @@ impl Client {
     pub fn max_retries(&self) -> u32 {
         self.transport.retry_policy().retries()
     }
+
+    /// The most requests in flight at once, across every clone
+    /// ([`ClientBuilder::max_concurrency`]).
+    pub fn max_concurrency(&self) -> usize {
+        self.transport.max_concurrency()
+    }
+
+    /// Whether the client paces itself to Telnyx's rate limit
+    /// ([`ClientBuilder::pacing`]).
+    pub fn pacing(&self) -> bool {
+        self.transport.pacing()
+    }
 }
 
 impl fmt::Debug for Client {
@@ -104,6 +116,8 @@ impl fmt::Debug for Client {
             .field("timeout", &self.timeout())
             .field("deadline", &self.deadline())
             .field("max_retries", &self.max_retries())
+            .field("max_concurrency", &self.max_concurrency())
+            .field("pacing", &self.pacing())
             .finish_non_exhaustive()
     }
 }

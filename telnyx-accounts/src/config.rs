@@ -57,6 +57,8 @@ pub struct ClientBuilder {
     headers: Vec<(String, String)>,
     hooks: Vec<Arc<dyn Hook>>,
     http_client: Option<reqwest::Client>,
+    max_concurrency: Option<usize>,
+    pacing: Option<bool>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -80,6 +82,8 @@ impl fmt::Debug for ClientBuilder {
             )
             .field("hooks", &self.hooks.len())
             .field("http_client", &self.http_client.is_some())
+            .field("max_concurrency", &self.max_concurrency)
+            .field("pacing", &self.pacing)
             .finish()
     }
 }
@@ -182,6 +186,70 @@ impl ClientBuilder {
         self
     }
 
+    /// At most `n` requests in flight at once, across every clone of the
+    /// client and every task using it (default
+    /// [`DEFAULT_MAX_CONCURRENCY`](crate::limiter::DEFAULT_MAX_CONCURRENCY),
+    /// 64). Further calls wait for a free slot, in the order they asked,
+    /// within their [`deadline`](Self::deadline). Retries wait for a slot
+    /// like any attempt; a call waiting to retry holds none. `0` makes
+    /// [`build`](Self::build) fail; `usize::MAX` means no bound.
+    ///
+    /// Bounding requests in flight keeps sockets, memory and load in check
+    /// when you start many calls at once (`join_all`, `buffer_unordered`);
+    /// the rate limiter ([`pacing`](Self::pacing)) is what keeps them under
+    /// Telnyx's rate limit.
+    ///
+    /// ```
+    /// use futures::{StreamExt, TryStreamExt};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), telnyx_accounts::Error> {
+    /// # let mock = telnyx_accounts_mock::MockServer::start().await;
+    /// # let ids: Vec<uuid::Uuid> = mock.accounts().iter().take(20).map(|a| a.id).collect();
+    /// let client = telnyx_accounts::Client::builder()
+    ///     .api_key(mock.api_key())
+    ///     .base_url(mock.base_url())
+    ///     .max_concurrency(8)
+    ///     .build()?;
+    /// // 20 calls started at once; at most 8 are on the wire at any time.
+    /// let accounts: Vec<_> = futures::stream::iter(ids)
+    ///     .map(|id| client.managed_accounts().retrieve(id).send())
+    ///     .buffer_unordered(20)
+    ///     .try_collect()
+    ///     .await?;
+    /// assert!(mock.peak_in_flight() <= 8);
+    /// # let _ = accounts; Ok(()) }
+    /// ```
+    pub fn max_concurrency(mut self, n: usize) -> Self {
+        self.max_concurrency = Some(n);
+        self
+    }
+
+    /// Whether the client paces itself to Telnyx's rate limit (default
+    /// `true`): one view of the limit for every clone and task, taken from
+    /// the `x-ratelimit-*` headers of the responses, so that requests wait
+    /// for the window to refill instead of collecting 429s, and a 429 that
+    /// still happens holds every task until its wait is over. See
+    /// [`crate::limiter`].
+    ///
+    /// `pacing(false)` sends every call as soon as a slot is free; each 429
+    /// is then retried by its own call, as the
+    /// [`RetryPolicy`](crate::RetryPolicy) says, and the others go on
+    /// sending. Useful when something in front of the client (a proxy, a
+    /// queue) already paces the traffic.
+    ///
+    /// ```
+    /// let client = telnyx_accounts::Client::builder()
+    ///     .api_key("KEY")
+    ///     .pacing(false)
+    ///     .build()?;
+    /// assert!(!client.pacing());
+    /// # Ok::<(), telnyx_accounts::Error>(())
+    /// ```
+    pub fn pacing(mut self, on: bool) -> Self {
+        self.pacing = Some(on);
+        self
+    }
+
     /// Brings your own `reqwest::Client` (proxies, TLS roots, connection
     /// limits). Its connection pool is shared by every clone of the
     /// [`Client`](crate::Client); the API key, `User-Agent` and default
@@ -241,6 +309,14 @@ impl ClientBuilder {
         if deadline.is_zero() {
             return Err(Error::config("the deadline must be greater than zero"));
         }
+        let max_concurrency = self
+            .max_concurrency
+            .unwrap_or(crate::limiter::DEFAULT_MAX_CONCURRENCY);
+        if max_concurrency == 0 {
+            return Err(Error::config(
+                "max_concurrency must be at least 1 (usize::MAX for no bound)",
+            ));
+        }
         let mut retry = self.retry_policy.unwrap_or_default();
         if let Some(n) = self.max_retries {
             retry = retry.max_retries(n);
@@ -289,6 +365,8 @@ impl ClientBuilder {
             retry,
             retry_budget: self.retry_budget.unwrap_or_default(),
             hooks: self.hooks,
+            max_concurrency,
+            pacing: self.pacing.unwrap_or(true),
         })
     }
 }
@@ -310,6 +388,9 @@ pub(crate) struct Config {
     pub(crate) retry: RetryPolicy,
     pub(crate) retry_budget: RetryBudget,
     pub(crate) hooks: Vec<Arc<dyn Hook>>,
+    /// Requests in flight at once, at least 1.
+    pub(crate) max_concurrency: usize,
+    pub(crate) pacing: bool,
 }
 
 /// The default HTTP client: `connect_timeout`, and redirects only within the
@@ -395,6 +476,7 @@ mod tests {
         let b = || Client::builder().api_key("k");
         assert!(config_err(b().timeout(Duration::ZERO)).contains("timeout"));
         assert!(config_err(b().deadline(Duration::ZERO)).contains("deadline"));
+        assert!(config_err(b().max_concurrency(0)).contains("max_concurrency"));
     }
 
     #[test]

@@ -272,6 +272,11 @@ pub enum RetryStop {
     Deadline,
     /// The client's [`RetryBudget`](crate::RetryBudget) is empty: too many recent failures.
     BudgetExhausted,
+    /// The call's deadline passed while it waited to be sent: for the
+    /// client's rate limiter (Telnyx's rate limit was used up) or for a free
+    /// slot ([`ClientBuilder::max_concurrency`](crate::ClientBuilder::max_concurrency)).
+    /// Sending it again is safe. See [`crate::limiter`].
+    Queued,
 }
 
 impl fmt::Display for RetryStop {
@@ -285,6 +290,9 @@ impl fmt::Display for RetryStop {
             RetryStop::Deadline => "not retried: the call's deadline would pass first",
             RetryStop::BudgetExhausted => {
                 "not retried: the client's retry budget is exhausted (many recent failures)"
+            }
+            RetryStop::Queued => {
+                "it was still waiting for the client's rate limiter or a free slot (max_concurrency): Telnyx's rate limit was used up, or too many calls were in flight"
             }
         })
     }
@@ -313,7 +321,10 @@ impl fmt::Display for CallInfo {
             f.write_str("; it may have been processed: check before sending it again")?;
         }
         match self.stop {
-            RetryStop::BudgetExhausted | RetryStop::ServerDelayTooLong | RetryStop::Deadline => {
+            RetryStop::BudgetExhausted
+            | RetryStop::ServerDelayTooLong
+            | RetryStop::Deadline
+            | RetryStop::Queued => {
                 write!(f, "; {}", self.stop)
             }
             _ => Ok(()),

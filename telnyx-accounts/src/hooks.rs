@@ -82,6 +82,15 @@ pub struct AttemptInfo {
     pub path: &'static str,
     /// The attempt number, 1 for the first.
     pub attempt: u32,
+    /// How long this attempt waited for a free slot before it was sent
+    /// ([`ClientBuilder::max_concurrency`](crate::ClientBuilder::max_concurrency));
+    /// zero when one was free.
+    pub concurrency_wait: Duration,
+    /// How long this attempt waited for the client's rate limiter before it
+    /// was sent (Telnyx's rate limit used up, a 429 holding every task, or
+    /// the client's first response not yet in; see [`crate::limiter`]);
+    /// zero when it went at once.
+    pub rate_limit_wait: Duration,
 }
 
 /// An attempt about to be sent, as a [`Hook`] sees it.
@@ -158,6 +167,8 @@ struct Counts {
     retries: AtomicU64,
     timeouts: AtomicU64,
     connection_errors: AtomicU64,
+    rate_limit_waits: AtomicU64,
+    rate_limit_wait_nanos: AtomicU64,
     statuses: Mutex<BTreeMap<u16, u64>>,
 }
 
@@ -173,7 +184,12 @@ pub struct RequestCounts {
     pub timeouts: u64,
     /// Attempts whose connection failed.
     pub connection_errors: u64,
-    /// Responses by status.
+    /// Attempts that waited for the client's rate limiter before they were
+    /// sent ([`AttemptInfo::rate_limit_wait`] above zero).
+    pub rate_limit_waits: u64,
+    /// The time those attempts waited, added up.
+    pub rate_limit_wait_time: Duration,
+    /// Responses by status (`statuses.get(&429)`: the 429s received).
     pub statuses: BTreeMap<u16, u64>,
 }
 
@@ -191,6 +207,10 @@ impl RequestCounter {
             retries: c.retries.load(Ordering::Relaxed),
             timeouts: c.timeouts.load(Ordering::Relaxed),
             connection_errors: c.connection_errors.load(Ordering::Relaxed),
+            rate_limit_waits: c.rate_limit_waits.load(Ordering::Relaxed),
+            rate_limit_wait_time: Duration::from_nanos(
+                c.rate_limit_wait_nanos.load(Ordering::Relaxed),
+            ),
             statuses: c
                 .statuses
                 .lock()
@@ -212,6 +232,12 @@ impl Hook for RequestCounter {
     fn after_attempt(&self, outcome: &AttemptOutcome<'_>) {
         let c = &self.counts;
         c.attempts.fetch_add(1, Ordering::Relaxed);
+        let waited = outcome.info.rate_limit_wait;
+        if !waited.is_zero() {
+            c.rate_limit_waits.fetch_add(1, Ordering::Relaxed);
+            let nanos = u64::try_from(waited.as_nanos()).unwrap_or(u64::MAX);
+            c.rate_limit_wait_nanos.fetch_add(nanos, Ordering::Relaxed);
+        }
         if outcome.retry_in.is_some() {
             c.retries.fetch_add(1, Ordering::Relaxed);
         }

@@ -61,7 +61,13 @@
 //!   tests, serde both ways (keys stored only through [`secret::expose`]),
 //!   and `schemars::JsonSchema` with the `schemars` feature.
 //! - **Pagination** ([`pagination`]): `into_stream()` walks every page with
-//!   your filters, one page ahead of you.
+//!   your filters, fetching pages ahead of you, several at once when you
+//!   keep up, items still in page order, repeats (from accounts added during
+//!   the walk) dropped.
+//! - **Pacing** ([`limiter`]): one view of Telnyx's rate limit for every
+//!   clone and task of a client, from the `x-ratelimit-*` headers, so that
+//!   bulk work waits for the window instead of collecting 429s; a bound on
+//!   requests in flight ([`ClientBuilder::max_concurrency`], default 64).
 //! - **Retries** ([`retry`]): a [`RetryPolicy`] (backoff with jitter,
 //!   `Retry-After` honoured), a deadline bounding each call, and a retry
 //!   budget shared by the client's clones; `create` and `remove` are never
@@ -94,6 +100,7 @@ pub mod fuzzing;
 pub mod guide;
 pub mod hooks;
 mod id;
+pub mod limiter;
 pub mod models;
 pub mod pagination;
 mod request;
@@ -114,6 +121,7 @@ pub use error::{
 };
 pub use hooks::Hook;
 pub use id::Id;
+pub use limiter::DEFAULT_MAX_CONCURRENCY;
 pub use models::{
     AllocatableChannels, Amount, Balance, ChannelLimit, GroupsReportRow, ManagedAccount,
     ManagedAccountListing, ManagedAccountRecordType, ManagedAccountSort, ManagedAccountStatus,

@@ -41,10 +41,12 @@ use tracing::Instrument;
 
 use crate::config::Config;
 use crate::error::{
-    ApiError, CallInfo, ConnectionError, DecodeError, Error, Result, RetryStop, TimeoutError,
+    ApiError, CallInfo, ConnectionError, DecodeError, Error, RateLimit, Result, RetryStop,
+    TimeoutError,
 };
 use crate::hooks::{AttemptError, AttemptInfo, AttemptOutcome, AttemptRequest};
 use crate::id::Id;
+use crate::limiter::Limiter;
 use crate::response::{request_id, Response, ResponseMeta};
 use crate::retry::{self, Budget, Idempotency, Outcome, RetryPolicy};
 
@@ -151,6 +153,9 @@ impl RequestOptions {
 pub(crate) struct Transport {
     config: Config,
     budget: Budget,
+    /// The bound on requests in flight and the rate limiter, shared by
+    /// every clone ([`crate::limiter`]).
+    limiter: Limiter,
 }
 
 impl fmt::Debug for Transport {
@@ -163,6 +168,8 @@ impl fmt::Debug for Transport {
             .field("deadline", &c.deadline)
             .field("retry", &c.retry)
             .field("hooks", &c.hooks.len())
+            .field("max_concurrency", &c.max_concurrency)
+            .field("pacing", &c.pacing)
             .finish_non_exhaustive()
     }
 }
@@ -230,6 +237,7 @@ impl Transport {
     pub(crate) fn new(config: Config) -> Self {
         Self {
             budget: Budget::new(config.retry_budget),
+            limiter: Limiter::new(config.max_concurrency, config.pacing),
             config,
         }
     }
@@ -248,6 +256,14 @@ impl Transport {
 
     pub(crate) fn retry_policy(&self) -> RetryPolicy {
         self.config.retry
+    }
+
+    pub(crate) fn max_concurrency(&self) -> usize {
+        self.config.max_concurrency
+    }
+
+    pub(crate) fn pacing(&self) -> bool {
+        self.config.pacing
     }
 
     pub(crate) fn credentials_kind(&self) -> &'static str {
@@ -305,7 +321,7 @@ impl Transport {
         } = done.success;
         let meta = ResponseMeta {
             status,
-            rate_limit: retry::rate_limit(&headers),
+            rate_limit: done.rate_limit,
             headers,
             attempts: done.attempts,
             elapsed: done.elapsed,
@@ -421,6 +437,7 @@ impl Transport {
 /// The 2xx response a call ended with, and the attempts and time it took.
 struct Done {
     success: Success,
+    rate_limit: Option<RateLimit>,
     attempts: u32,
     elapsed: Duration,
 }
@@ -448,12 +465,26 @@ impl Attempts<'_> {
             attempt += 1;
             let span = tracing::Span::current();
             span.record("attempt", attempt);
+            // Seam 1: a slot and a pass from the limiter, within the deadline.
+            let permit = match t.limiter.acquire(self.started + self.deadline).await {
+                Ok(permit) => permit,
+                Err(queued) => return Err(self.queued_past_deadline(attempt - 1, queued.waited)),
+            };
+            if !permit.rate_limit_wait.is_zero() {
+                tracing::debug!(
+                    attempt,
+                    wait_ms = permit.rate_limit_wait.as_millis() as u64,
+                    "waited for the rate limiter"
+                );
+            }
             let left = self.deadline.saturating_sub(self.started.elapsed());
             let info = AttemptInfo {
                 operation: op.id,
                 method: op.method.as_str(),
                 path: op.path,
                 attempt,
+                concurrency_wait: permit.concurrency_wait,
+                rate_limit_wait: permit.rate_limit_wait,
             };
             let request = t.request(self.call, url.clone(), self.opts, info);
             let sent = Instant::now();
@@ -466,6 +497,9 @@ impl Attempts<'_> {
                 };
             let failure = match result {
                 Ok(success) => {
+                    // Seam 2: the limiter learns from every response.
+                    let rate_limit = retry::rate_limit(&success.headers);
+                    permit.answered(success.status, rate_limit.as_ref(), None);
                     record_response(success.status, &success.headers, self.started);
                     t.after_hooks(AttemptOutcome {
                         info,
@@ -478,6 +512,7 @@ impl Attempts<'_> {
                     t.budget.refill(spent);
                     return Ok(Done {
                         success,
+                        rate_limit,
                         attempts: attempt,
                         elapsed: self.started.elapsed(),
                     });
@@ -488,7 +523,15 @@ impl Attempts<'_> {
                 status, headers, ..
             } = &failure
             {
+                // Seam 3: a 429 (or any status) tells the limiter too; a 429
+                // holds every task of the client for its wait.
+                let delay = (*status == 429)
+                    .then(|| retry::server_delay(*status, headers))
+                    .flatten();
+                permit.answered(*status, retry::rate_limit(headers).as_ref(), delay);
                 record_response(*status, headers, self.started);
+            } else {
+                drop(permit);
             }
             let outcome = failure.outcome();
             let retryable = retry::is_retryable(outcome, idempotency);
@@ -535,6 +578,28 @@ impl Attempts<'_> {
                 }
             }
         }
+    }
+
+    /// The error of a call whose deadline passed while it waited for the
+    /// limiter, after `attempts` attempts.
+    fn queued_past_deadline(&self, attempts: u32, waited: Duration) -> Error {
+        let op = self.call.op;
+        tracing::debug!(
+            wait_ms = waited.as_millis() as u64,
+            "deadline passed while waiting for the rate limiter"
+        );
+        Error::Timeout(TimeoutError {
+            timeout: self.deadline,
+            deadline: true,
+            attempts,
+            call: CallInfo {
+                operation: op.id,
+                idempotent: op.idempotency == Idempotency::Idempotent,
+                ambiguous: false,
+                retryable: true,
+                stop: RetryStop::Queued,
+            },
+        })
     }
 
     /// The wait before the next attempt, or why there is none. Takes the

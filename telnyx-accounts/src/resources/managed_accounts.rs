@@ -13,7 +13,7 @@ use crate::models::{
     AllocatableChannels, ChannelLimit, ManagedAccount, ManagedAccountListing, ManagedAccountSort,
     ManagedAccountStatus,
 };
-use crate::pagination::{paged_request, Page, DEFAULT_PREFETCH};
+use crate::pagination::{paged_request, Page, WalkOptions};
 use crate::request::{request_options, sends};
 use crate::response::Response;
 use crate::retry::Idempotency::{Idempotent, NotIdempotent};
@@ -63,7 +63,7 @@ impl ManagedAccounts {
             transport: Arc::clone(&self.transport),
             opts: RequestOptions::default(),
             params: ListParams::default(),
-            prefetch: DEFAULT_PREFETCH,
+            walk: WalkOptions::default(),
         }
     }
 
@@ -288,7 +288,7 @@ pub struct ListManagedAccounts {
     transport: Arc<Transport>,
     opts: RequestOptions,
     params: ListParams,
-    prefetch: usize,
+    walk: WalkOptions,
 }
 
 impl ListManagedAccounts {

@@ -9,7 +9,7 @@ use crate::decode;
 use crate::error::Result;
 use crate::id::Id;
 use crate::models::{GroupsReportRow, OrganizationUser, UserStatus};
-use crate::pagination::{paged_request, Page, DEFAULT_PREFETCH};
+use crate::pagination::{paged_request, Page, WalkOptions};
 use crate::request::{request_options, sends};
 use crate::response::Response;
 use crate::retry::Idempotency::{Idempotent, NotIdempotent};
@@ -66,7 +66,7 @@ impl Users {
             transport: Arc::clone(&self.transport),
             opts: RequestOptions::default(),
             params: UserListParams::default(),
-            prefetch: DEFAULT_PREFETCH,
+            walk: WalkOptions::default(),
         }
     }
 
@@ -225,7 +225,7 @@ pub struct ListUsers {
     transport: Arc<Transport>,
     opts: RequestOptions,
     params: UserListParams,
-    prefetch: usize,
+    walk: WalkOptions,
 }
 
 impl ListUsers {
