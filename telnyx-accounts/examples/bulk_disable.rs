@@ -268,12 +268,16 @@ fn summary(
         "  429s:     {got_429} received{}",
         if pacing { "" } else { " (pacing off)" }
     );
-    println!(
-        "  waited for the rate limiter: {} attempts, {:.1} s in all",
-        after.rate_limit_waits - before.rate_limit_waits,
-        (after
-            .rate_limit_wait_time
-            .saturating_sub(before.rate_limit_wait_time))
-        .as_secs_f64()
-    );
+    // The waits overlap (every task in flight waits at once), so their sum
+    // is not wall time: report the average wait of a paced attempt.
+    let waits = after.rate_limit_waits - before.rate_limit_waits;
+    let waited = after
+        .rate_limit_wait_time
+        .saturating_sub(before.rate_limit_wait_time);
+    if waits > 0 {
+        println!(
+            "  paced:    {waits} attempts waited for the rate limiter, {:.0} ms each on average",
+            waited.as_secs_f64() * 1000.0 / waits as f64
+        );
+    }
 }
