@@ -3,10 +3,10 @@
 use reqwest::header::HeaderValue;
 
 use crate::error::{Error, Result};
+use crate::oauth::TokenSource;
 use crate::secret::{SecretString, REDACTED};
 
 /// How the client authenticates.
-#[derive(Clone)]
 pub(crate) enum Credentials {
     /// A Telnyx API key, sent as `Authorization: Bearer <key>`.
     ApiKey {
@@ -14,6 +14,9 @@ pub(crate) enum Credentials {
         /// The header, built once, marked sensitive.
         header: HeaderValue,
     },
+    /// OAuth2 client credentials: an access token from the token endpoint,
+    /// sent as `Authorization: Bearer <token>` (see [`crate::oauth`]).
+    ClientCredentials(Box<TokenSource>),
 }
 
 impl Credentials {
@@ -32,17 +35,27 @@ impl Credentials {
         Ok(Self::ApiKey { key, header })
     }
 
-    /// The `Authorization` header for the next attempt.
-    pub(crate) fn authorization(&self) -> HeaderValue {
-        match self {
-            Credentials::ApiKey { header, .. } => header.clone(),
-        }
+    /// OAuth2 client credentials, checked (see [`TokenSource::new`]).
+    pub(crate) fn client_credentials(
+        id: &str,
+        secret: SecretString,
+        token_url: reqwest::Url,
+    ) -> Result<Self> {
+        Ok(Self::ClientCredentials(Box::new(TokenSource::new(
+            id, secret, token_url,
+        )?)))
     }
 
-    /// The secrets to mask wherever a body is shown (a decode error's snippet).
-    pub(crate) fn secrets(&self) -> [&str; 1] {
+    /// Replaces the secrets in `text` (a body snippet, a decode error's
+    /// message) with `[REDACTED]`.
+    pub(crate) fn scrub(&self, text: &str) -> String {
         match self {
-            Credentials::ApiKey { key, .. } => [key.expose_secret()],
+            Credentials::ApiKey { key, .. } => crate::secret::scrub(text, &[key.expose_secret()]),
+            Credentials::ClientCredentials(source) => {
+                let secrets = source.secrets();
+                let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
+                crate::secret::scrub(text, &refs)
+            }
         }
     }
 
@@ -57,6 +70,15 @@ impl Credentials {
     pub(crate) fn kind(&self) -> &'static str {
         match self {
             Credentials::ApiKey { .. } => "api key",
+            Credentials::ClientCredentials(_) => "oauth2 client credentials",
+        }
+    }
+
+    /// The OAuth2 token source, when the client uses client credentials.
+    pub(crate) fn token_source(&self) -> Option<&TokenSource> {
+        match self {
+            Credentials::ApiKey { .. } => None,
+            Credentials::ClientCredentials(source) => Some(source),
         }
     }
 }

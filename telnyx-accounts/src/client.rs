@@ -35,10 +35,12 @@ pub struct Client {
 impl ClientBuilder {
     /// Checks the settings and builds the client. Does no I/O.
     ///
-    /// Fails with [`Error::Config`](crate::Error::Config) on a missing or
-    /// empty API key, an API key that cannot be a header, a base URL that
-    /// does not parse, is not http(s), or is `http://` to a host other than
-    /// loopback, a zero timeout or deadline, and invalid default headers.
+    /// Fails with [`Error::Config`](crate::Error::Config) on missing
+    /// credentials (neither an API key nor client credentials), both at
+    /// once, an empty API key, client id or secret, an API key that cannot
+    /// be a header, a base or token URL that does not parse, is not
+    /// http(s), or is `http://` to a host other than loopback, a zero
+    /// timeout or deadline, and invalid default headers.
     pub fn build(self) -> Result<Client> {
         Ok(Client {
             transport: Arc::new(Transport::new(self.into_config()?)),
@@ -52,8 +54,10 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// A client from the environment: `TELNYX_API_KEY` (required) and
-    /// `TELNYX_BASE_URL` (optional); defaults for the rest.
+    /// A client from the environment: `TELNYX_API_KEY`, or else both
+    /// `TELNYX_CLIENT_ID` and `TELNYX_CLIENT_SECRET` (OAuth2 client
+    /// credentials), and `TELNYX_BASE_URL` (optional); defaults for the
+    /// rest. See [`ClientBuilder::from_env`].
     pub fn from_env() -> Result<Self> {
         ClientBuilder::default().from_env().build()
     }
@@ -67,6 +71,22 @@ impl Client {
     /// Your organization: its users.
     pub fn organizations(&self) -> Organizations {
         Organizations::new(Arc::clone(&self.transport))
+    }
+
+    /// The OAuth2 client id, when the client authenticates with
+    /// [client credentials](ClientBuilder::client_credentials) (`None` with
+    /// an API key).
+    pub fn client_id(&self) -> Option<&str> {
+        self.transport.token_source().map(|s| s.client_id())
+    }
+
+    /// Where the client gets OAuth2 access tokens, when it authenticates
+    /// with [client credentials](ClientBuilder::client_credentials) (`None`
+    /// with an API key).
+    pub fn token_url(&self) -> Option<&str> {
+        self.transport
+            .token_source()
+            .map(|s| s.token_url().as_str())
     }
 
     /// The base URL requests go to (no trailing `/`).
@@ -109,11 +129,17 @@ impl Client {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("base_url", &self.base_url())
-            .field("credentials", &self.transport.credentials_kind())
-            .field("api_key", &crate::secret::REDACTED)
-            .field("timeout", &self.timeout())
+        let mut d = f.debug_struct("Client");
+        d.field("base_url", &self.base_url())
+            .field("credentials", &self.transport.credentials_kind());
+        match (self.client_id(), self.token_url()) {
+            (Some(id), Some(url)) => d
+                .field("client_id", &id)
+                .field("client_secret", &crate::secret::REDACTED)
+                .field("token_url", &url),
+            _ => d.field("api_key", &crate::secret::REDACTED),
+        };
+        d.field("timeout", &self.timeout())
             .field("deadline", &self.deadline())
             .field("max_retries", &self.max_retries())
             .field("max_concurrency", &self.max_concurrency())

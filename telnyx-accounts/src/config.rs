@@ -26,9 +26,27 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
 pub const API_KEY_ENV: &str = "TELNYX_API_KEY";
 /// The environment variable that overrides the base URL.
 pub const BASE_URL_ENV: &str = "TELNYX_BASE_URL";
+/// The environment variable holding the OAuth2 client id (with
+/// [`CLIENT_SECRET_ENV`], when [`API_KEY_ENV`] is not set).
+pub const CLIENT_ID_ENV: &str = "TELNYX_CLIENT_ID";
+/// The environment variable holding the OAuth2 client secret (with
+/// [`CLIENT_ID_ENV`], when [`API_KEY_ENV`] is not set).
+pub const CLIENT_SECRET_ENV: &str = "TELNYX_CLIENT_SECRET";
 
 /// Configures and builds a [`Client`](crate::Client). Start with
 /// [`Client::builder`](crate::Client::builder).
+///
+/// The client authenticates in one of two ways, chosen before any I/O
+/// (setting both, or neither, is an [`Error::Config`]):
+///
+/// - an **API key** ([`api_key`](Self::api_key)), sent as
+///   `Authorization: Bearer <key>`;
+/// - **OAuth2 client credentials**
+///   ([`client_credentials`](Self::client_credentials)), as Telnyx's
+///   official SDKs use them: the client gets an access token from
+///   `{base_url}/oauth/token` (or [`token_url`](Self::token_url)), caches
+///   it for every clone until 10 s before it expires, and sends it as
+///   `Authorization: Bearer <token>`. See [`client_credentials`](Self::client_credentials).
 ///
 /// ```
 /// use std::time::Duration;
@@ -46,6 +64,11 @@ pub const BASE_URL_ENV: &str = "TELNYX_BASE_URL";
 #[derive(Clone, Default)]
 pub struct ClientBuilder {
     api_key: Option<SecretString>,
+    client_credentials: Option<(String, SecretString)>,
+    token_url: Option<String>,
+    /// Why [`from_env`](Self::from_env) found no usable credentials, for
+    /// [`build`](Self::build) to report if none are set otherwise.
+    env_problem: Option<String>,
     base_url: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -68,6 +91,18 @@ impl fmt::Debug for ClientBuilder {
                 "api_key",
                 &self.api_key.as_ref().map(|_| crate::secret::REDACTED),
             )
+            .field(
+                "client_id",
+                &self.client_credentials.as_ref().map(|(id, _)| id),
+            )
+            .field(
+                "client_secret",
+                &self
+                    .client_credentials
+                    .as_ref()
+                    .map(|_| crate::secret::REDACTED),
+            )
+            .field("token_url", &self.token_url)
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -89,9 +124,72 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The API key (required), sent as `Authorization: Bearer <key>`.
+    /// The API key, sent as `Authorization: Bearer <key>`. Required unless
+    /// [`client_credentials`](Self::client_credentials) are set instead
+    /// (setting both is an [`Error::Config`]).
     pub fn api_key(mut self, key: impl Into<SecretString>) -> Self {
         self.api_key = Some(key.into());
+        self
+    }
+
+    /// Authenticates with OAuth2 client credentials instead of an
+    /// [`api_key`](Self::api_key) (setting both is an [`Error::Config`]).
+    ///
+    /// Before the first call, the client asks the token endpoint
+    /// ([`token_url`](Self::token_url), default `{base_url}/oauth/token`)
+    /// for an access token, exactly as Telnyx's official SDKs do: `POST`,
+    /// form body `grant_type=client_credentials`, `Authorization: Basic
+    /// base64(id:secret)`. It sends the token as `Authorization: Bearer
+    /// <token>`, shares it with every clone of the client, and gets a new
+    /// one 10 s before `expires_in` runs out. Beyond the official SDKs:
+    ///
+    /// - however many tasks need a token at once, one token request is
+    ///   made, and its token (or its error) serves them all;
+    /// - when the API answers 401 (a token revoked or expired early), the
+    ///   client gets a new token and sends the call once more, `create`
+    ///   included (a 401 proves nothing was processed); a second 401 is
+    ///   returned;
+    /// - a failed token request is returned as the call's error
+    ///   ([`Error::is_token_error`]), with the token endpoint's status,
+    ///   body and request id; the call is never sent without credentials;
+    /// - the token request follows the call's retry policy, timeout and
+    ///   deadline, and runs the hooks (operation
+    ///   [`TOKEN_OPERATION`](crate::TOKEN_OPERATION)).
+    ///
+    /// The secret and the tokens are never printed (`Debug`, `Display`,
+    /// errors, tracing, hooks).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), telnyx_accounts::Error> {
+    /// # let mock = telnyx_accounts_mock::MockServer::builder()
+    /// #     .client_credentials("CLIENT_ID", "CLIENT_SECRET").start().await;
+    /// use telnyx_accounts::Client;
+    ///
+    /// let client = Client::builder()
+    ///     .client_credentials("CLIENT_ID", "CLIENT_SECRET")
+    /// #   .base_url(mock.base_url())
+    ///     .build()?;
+    /// let page = client.managed_accounts().list().await?; // gets a token first
+    /// # assert_eq!(mock.requests().iter().filter(|r| r.is_token_request()).count(), 1);
+    /// # Ok(()) }
+    /// ```
+    pub fn client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<SecretString>,
+    ) -> Self {
+        self.client_credentials = Some((client_id.into(), client_secret.into()));
+        self
+    }
+
+    /// Where [`client_credentials`](Self::client_credentials) get access
+    /// tokens, default `{base_url}/oauth/token` (so a client pointed at a
+    /// test server never sends its secret to Telnyx). The same rule as the
+    /// base URL: `https://`, or plain `http://` to a loopback host only.
+    /// Not used with an API key.
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
         self
     }
 
@@ -283,11 +381,25 @@ impl ClientBuilder {
         self
     }
 
-    /// Reads `TELNYX_API_KEY` and `TELNYX_BASE_URL` into any setting not
-    /// already made.
+    /// Reads the environment into any setting not already made.
+    ///
+    /// Credentials, unless [`api_key`](Self::api_key) or
+    /// [`client_credentials`](Self::client_credentials) were set:
+    /// `TELNYX_API_KEY`, or else both `TELNYX_CLIENT_ID` and
+    /// `TELNYX_CLIENT_SECRET` (an empty variable counts as unset). When the
+    /// API key is set, the client id and secret are not read. Only one of
+    /// the pair is an [`Error::Config`] from [`build`](Self::build) naming
+    /// the missing variable. Then `TELNYX_BASE_URL`, the base URL.
     pub fn from_env(mut self) -> Self {
-        if self.api_key.is_none() {
-            self.api_key = std::env::var(API_KEY_ENV).ok().map(SecretString::from);
+        if self.api_key.is_none() && self.client_credentials.is_none() {
+            let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+            match env_credentials(var(API_KEY_ENV), var(CLIENT_ID_ENV), var(CLIENT_SECRET_ENV)) {
+                EnvCredentials::ApiKey(key) => self.api_key = Some(key),
+                EnvCredentials::Client(id, secret) => {
+                    self.client_credentials = Some((id, secret));
+                }
+                EnvCredentials::Missing(problem) => self.env_problem = problem,
+            }
         }
         if self.base_url.is_none() {
             self.base_url = std::env::var(BASE_URL_ENV)
@@ -299,8 +411,37 @@ impl ClientBuilder {
 
     /// Checks the settings; does no I/O.
     pub(crate) fn into_config(self) -> Result<Config> {
-        let credentials = Credentials::api_key(self.api_key.unwrap_or_default(), API_KEY_ENV)?;
+        let client = match (self.api_key.is_some(), self.client_credentials) {
+            (true, Some(_)) => {
+                return Err(Error::config(
+                    "both an API key and OAuth client credentials are set: call only one of `.api_key(..)` and `.client_credentials(..)`",
+                ))
+            }
+            (false, None) => {
+                return Err(Error::config(self.env_problem.unwrap_or_else(|| {
+                    format!(
+                        "no API key or OAuth client credentials: call `.api_key(..)` or `.client_credentials(..)`, or set {API_KEY_ENV} (or {CLIENT_ID_ENV} and {CLIENT_SECRET_ENV}); find keys at https://portal.telnyx.com/#/app/api-keys"
+                    )
+                })))
+            }
+            (_, client) => client,
+        };
         let base = parse_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let credentials = match client {
+            Some((id, secret)) => {
+                let token_url = match &self.token_url {
+                    Some(url) => parse_url("token URL", url)?,
+                    // Beside the API, wherever that is: never Telnyx's own
+                    // token endpoint for a client pointed elsewhere.
+                    None => parse_url(
+                        "token URL",
+                        &format!("{}/oauth/token", base.as_str().trim_end_matches('/')),
+                    )?,
+                };
+                Credentials::client_credentials(&id, secret, token_url)?
+            }
+            None => Credentials::api_key(self.api_key.unwrap_or_default(), API_KEY_ENV)?,
+        };
         let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         if timeout.is_zero() {
             return Err(Error::config("the timeout must be greater than zero"));
@@ -417,10 +558,46 @@ fn default_http_client(connect_timeout: Duration) -> Result<reqwest::Client> {
         .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))
 }
 
+/// What [`ClientBuilder::from_env`] found.
+#[derive(Debug, PartialEq)]
+enum EnvCredentials {
+    ApiKey(SecretString),
+    Client(String, SecretString),
+    /// Nothing usable; the message when it is worth more than the generic one.
+    Missing(Option<String>),
+}
+
+/// The rule of [`ClientBuilder::from_env`], on the variables' values (unset
+/// or empty: `None`): the API key, or else both halves of the client
+/// credentials.
+fn env_credentials(
+    api_key: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+) -> EnvCredentials {
+    match (api_key, client_id, client_secret) {
+        (Some(key), _, _) => EnvCredentials::ApiKey(SecretString::from(key)),
+        (None, Some(id), Some(secret)) => EnvCredentials::Client(id, SecretString::from(secret)),
+        (None, Some(_), None) => EnvCredentials::Missing(Some(format!(
+            "{CLIENT_ID_ENV} is set but {CLIENT_SECRET_ENV} is not: set both for OAuth client credentials (or set {API_KEY_ENV})"
+        ))),
+        (None, None, Some(_)) => EnvCredentials::Missing(Some(format!(
+            "{CLIENT_SECRET_ENV} is set but {CLIENT_ID_ENV} is not: set both for OAuth client credentials (or set {API_KEY_ENV})"
+        ))),
+        (None, None, None) => EnvCredentials::Missing(None),
+    }
+}
+
 /// Checks a base URL.
 fn parse_base_url(raw: &str) -> Result<reqwest::Url> {
+    parse_url("base URL", raw)
+}
+
+/// Checks a base or token URL: it parses, is `https://` (or `http://` to
+/// loopback), has a host, and no query or fragment.
+fn parse_url(what: &str, raw: &str) -> Result<reqwest::Url> {
     let url = reqwest::Url::parse(raw.trim())
-        .map_err(|e| Error::config(format!("base URL {raw:?} does not parse: {e}")))?;
+        .map_err(|e| Error::config(format!("{what} {raw:?} does not parse: {e}")))?;
     match url.scheme() {
         "https" => {}
         "http" => {
@@ -432,22 +609,22 @@ fn parse_base_url(raw: &str) -> Result<reqwest::Url> {
             };
             if !loopback {
                 return Err(Error::config(format!(
-                    "base URL {raw:?} uses plain http:// to a non-loopback host, which would send the API key in clear; use https://"
+                    "{what} {raw:?} uses plain http:// to a non-loopback host, which would send the credentials in clear; use https://"
                 )));
             }
         }
         other => {
             return Err(Error::config(format!(
-                "base URL {raw:?} has scheme {other:?}; use https://"
+                "{what} {raw:?} has scheme {other:?}; use https://"
             )))
         }
     }
     if url.host().is_none() {
-        return Err(Error::config(format!("base URL {raw:?} has no host")));
+        return Err(Error::config(format!("{what} {raw:?} has no host")));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::config(format!(
-            "base URL {raw:?} must not have a query or fragment"
+            "{what} {raw:?} must not have a query or fragment"
         )));
     }
     Ok(url)
@@ -469,6 +646,119 @@ mod tests {
     fn missing_or_empty_key_is_a_config_error() {
         assert!(config_err(Client::builder()).contains("no API key"));
         assert!(config_err(Client::builder().api_key("  ")).contains("no API key"));
+    }
+
+    #[test]
+    fn both_credentials_or_neither_are_refused_before_any_io() {
+        let neither = config_err(Client::builder());
+        for name in [
+            API_KEY_ENV,
+            CLIENT_ID_ENV,
+            CLIENT_SECRET_ENV,
+            ".client_credentials(..)",
+        ] {
+            assert!(neither.contains(name), "{neither}");
+        }
+        let both = config_err(
+            Client::builder()
+                .api_key("KEY")
+                .client_credentials("id", "secret")
+                .base_url("https://unreachable.invalid/v2"),
+        );
+        assert!(
+            both.contains("both an API key and OAuth client credentials"),
+            "{both}"
+        );
+        assert!(config_err(Client::builder().client_credentials("", "s")).contains("client id"));
+        assert!(config_err(Client::builder().client_credentials("id", "")).contains("secret"));
+    }
+
+    #[test]
+    fn the_token_url_defaults_to_beside_the_base_url_and_follows_its_rules() {
+        let client = |b: ClientBuilder| b.client_credentials("id", "secret").build();
+        let c = client(Client::builder()).unwrap();
+        assert_eq!(c.token_url(), Some("https://api.telnyx.com/v2/oauth/token"));
+        assert_eq!(c.client_id(), Some("id"));
+        let c = client(Client::builder().base_url("http://127.0.0.1:4010/v2/")).unwrap();
+        assert_eq!(c.token_url(), Some("http://127.0.0.1:4010/v2/oauth/token"));
+        let c = client(
+            Client::builder()
+                .base_url("http://127.0.0.1:4010/v2")
+                .token_url("https://auth.example.com/oauth2/token"),
+        )
+        .unwrap();
+        assert_eq!(c.token_url(), Some("https://auth.example.com/oauth2/token"));
+        for (url, says) in [
+            ("http://auth.example.com/token", "in clear"),
+            ("ftp://auth.example.com/token", "scheme"),
+            ("not a url", "does not parse"),
+            ("https://auth.example.com/token?x=1", "query"),
+        ] {
+            let e = config_err(
+                Client::builder()
+                    .client_credentials("id", "s")
+                    .token_url(url),
+            );
+            assert!(e.contains("token URL") && e.contains(says), "{url}: {e}");
+        }
+        // An API key has no token URL (and ignores one).
+        let c = Client::builder()
+            .api_key("k")
+            .token_url("http://remote.example/token")
+            .build()
+            .unwrap();
+        assert_eq!((c.client_id(), c.token_url()), (None, None));
+    }
+
+    #[test]
+    fn from_env_takes_the_api_key_or_else_both_client_variables() {
+        let v = |s: &str| Some(s.to_owned());
+        let key = |k: &str| EnvCredentials::ApiKey(SecretString::from(k));
+        let client = |i: &str, s: &str| EnvCredentials::Client(i.to_owned(), SecretString::from(s));
+        assert_eq!(env_credentials(v("K"), None, None), key("K"));
+        assert_eq!(env_credentials(v("K"), v("I"), v("S")), key("K"));
+        assert_eq!(env_credentials(v("K"), v("I"), None), key("K"));
+        assert_eq!(env_credentials(v("K"), None, v("S")), key("K"));
+        assert_eq!(env_credentials(None, v("I"), v("S")), client("I", "S"));
+        assert_eq!(
+            env_credentials(None, None, None),
+            EnvCredentials::Missing(None)
+        );
+        let EnvCredentials::Missing(Some(only_id)) = env_credentials(None, v("I"), None) else {
+            panic!("only the id")
+        };
+        assert!(
+            only_id.starts_with("TELNYX_CLIENT_ID is set but TELNYX_CLIENT_SECRET is not"),
+            "{only_id}"
+        );
+        let EnvCredentials::Missing(Some(only_secret)) = env_credentials(None, None, v("S")) else {
+            panic!("only the secret")
+        };
+        assert!(
+            only_secret.starts_with("TELNYX_CLIENT_SECRET is set but TELNYX_CLIENT_ID is not"),
+            "{only_secret}"
+        );
+    }
+
+    #[test]
+    fn debug_shows_the_client_id_and_redacts_the_secret() {
+        let b = Client::builder().client_credentials("my-client-id", "MY-CLIENT-SECRET-42");
+        let text = format!("{b:?} {b:#?}");
+        assert!(!text.contains("MY-CLIENT-SECRET-42"), "{text}");
+        assert!(
+            text.contains("client_secret: Some(\"[REDACTED]\")"),
+            "{text}"
+        );
+        assert!(text.contains("my-client-id"), "{text}");
+        let c = b.build().unwrap();
+        let text = format!("{c:?} {c:#?}");
+        assert!(!text.contains("MY-CLIENT-SECRET-42"), "{text}");
+        assert!(
+            text.contains("credentials: \"oauth2 client credentials\"")
+                && text.contains("client_id: \"my-client-id\"")
+                && text.contains("token_url: \"https://api.telnyx.com/v2/oauth/token\""),
+            "{text}"
+        );
     }
 
     #[test]

@@ -95,9 +95,23 @@ impl Error {
     }
 
     /// The official operationId of the call that failed
-    /// (`CreateManagedAccount`, ...), when a call was made.
+    /// (`CreateManagedAccount`, ...), when a call was made; with OAuth2
+    /// client credentials, [`TOKEN_OPERATION`](crate::TOKEN_OPERATION) when
+    /// it was the token request that failed (see
+    /// [`is_token_error`](Self::is_token_error)).
     pub fn operation(&self) -> Option<&'static str> {
         self.call().map(|c| c.operation)
+    }
+
+    /// True when the client authenticates with OAuth2 client credentials
+    /// and the request for an access token failed (an [`Error::Api`],
+    /// [`Error::Connection`] or [`Error::Timeout`] of the token endpoint):
+    /// the call itself was not sent. Its `Display` says so and names the
+    /// operation that needed the token; [`operation`](Self::operation) is
+    /// [`TOKEN_OPERATION`](crate::TOKEN_OPERATION).
+    pub fn is_token_error(&self) -> bool {
+        self.call()
+            .is_some_and(|c| matches!(c.auth, Auth::TokenRequest { .. }))
     }
 
     /// Why the client stopped retrying, when a call was made and failed.
@@ -144,7 +158,8 @@ impl Error {
 pub enum ApiErrorKind {
     /// 400: the request was malformed.
     BadRequest,
-    /// 401: the API key is missing, wrong or revoked.
+    /// 401: the API key (or the OAuth2 client credentials or access token)
+    /// is missing, wrong or revoked.
     Authentication,
     /// 403: the key is valid but may not do this (e.g. not a manager account).
     PermissionDenied,
@@ -312,6 +327,47 @@ pub(crate) struct CallInfo {
     pub(crate) retryable: bool,
     /// Why the loop stopped.
     pub(crate) stop: RetryStop,
+    /// How the failed request authenticated.
+    pub(crate) auth: Auth,
+}
+
+/// How a failed request authenticated: what its error advises, and whether
+/// it was the OAuth2 token request rather than the call itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Auth {
+    /// With the API key.
+    ApiKey,
+    /// With an OAuth2 access token (after a 401, the call was sent once
+    /// more with a fresh one).
+    AccessToken,
+    /// It was the OAuth2 token request, made for the call of this operation.
+    TokenRequest {
+        /// The operationId of the call that needed the token.
+        for_operation: &'static str,
+    },
+}
+
+impl CallInfo {
+    /// Who failed, for the start of a message: `Telnyx (ListManagedAccounts)`
+    /// or `Telnyx's OAuth2 token endpoint (OAuthToken, for ListManagedAccounts)`.
+    fn subject(&self) -> Subject<'_> {
+        Subject(self)
+    }
+}
+
+struct Subject<'a>(&'a CallInfo);
+
+impl fmt::Display for Subject<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.auth {
+            Auth::TokenRequest { for_operation } => write!(
+                f,
+                "Telnyx's OAuth2 token endpoint ({}, for {for_operation})",
+                self.0.operation
+            ),
+            _ => write!(f, "Telnyx ({})", self.0.operation),
+        }
+    }
 }
 
 impl fmt::Display for CallInfo {
@@ -403,7 +459,14 @@ impl fmt::Display for ApiError {
             .ok()
             .and_then(|s| s.canonical_reason())
             .unwrap_or("");
-        write!(f, "Telnyx API error {} {reason}", self.status)?;
+        match self.call.auth {
+            Auth::TokenRequest { for_operation } => write!(
+                f,
+                "could not get an OAuth2 access token for {for_operation}: the token endpoint ({}) answered {} {reason}",
+                self.call.operation, self.status
+            )?,
+            _ => write!(f, "Telnyx API error {} {reason}", self.status)?,
+        }
         match self.errors.first() {
             Some(e) => {
                 let text: Vec<&str> = [e.title.as_deref(), e.detail.as_deref()]
@@ -430,7 +493,15 @@ impl fmt::Display for ApiError {
             None => f.write_str(" (no error details in the body)")?,
         }
         match self.kind() {
-            ApiErrorKind::Authentication => f.write_str("; check the API key (TELNYX_API_KEY)")?,
+            ApiErrorKind::Authentication => f.write_str(match self.call.auth {
+                Auth::ApiKey => "; check the API key (TELNYX_API_KEY)",
+                Auth::AccessToken => {
+                    "; a freshly issued OAuth2 access token was refused too: check that the OAuth client is active and may use this API"
+                }
+                Auth::TokenRequest { .. } => {
+                    "; check the OAuth client id and secret (TELNYX_CLIENT_ID, TELNYX_CLIENT_SECRET)"
+                }
+            })?,
             ApiErrorKind::PermissionDenied => {
                 f.write_str("; the key's account may not be approved as a manager account")?
             }
@@ -471,17 +542,23 @@ pub struct TimeoutError {
 
 impl fmt::Display for TimeoutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.deadline {
+        let subject = self.call.subject();
+        if self.deadline && self.attempts == 0 {
             write!(
                 f,
-                "call to Telnyx ({}) ran past its deadline ({} attempt(s)); raise it with `.deadline(..)`",
-                self.call.operation, self.attempts
+                "call to {subject} ran past its deadline while another task's token request was under way; raise it with `.deadline(..)`",
+            )?;
+        } else if self.deadline {
+            write!(
+                f,
+                "call to {subject} ran past its deadline ({} attempt(s)); raise it with `.deadline(..)`",
+                self.attempts
             )?;
         } else {
             write!(
                 f,
-                "request to Telnyx ({}) timed out after {:?} (per attempt; {} attempt(s)); raise it with `.timeout(..)` or check connectivity",
-                self.call.operation, self.timeout, self.attempts
+                "request to {subject} timed out after {:?} (per attempt; {} attempt(s)); raise it with `.timeout(..)` or check connectivity",
+                self.timeout, self.attempts
             )?;
         }
         write!(f, "{}", self.call)
@@ -507,7 +584,7 @@ pub struct ConnectionError {
 
 impl fmt::Display for ConnectionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "could not reach Telnyx ({})", self.call.operation)?;
+        write!(f, "could not reach {}", self.call.subject())?;
         if self.before_send {
             f.write_str(" (connection failed before the request was sent)")?;
         }
@@ -650,6 +727,7 @@ mod tests {
                 ambiguous: false,
                 retryable: false,
                 stop: RetryStop::NotRetryable,
+                auth: Auth::ApiKey,
             },
         };
         assert_eq!(

@@ -102,6 +102,7 @@ pub mod hooks;
 mod id;
 pub mod limiter;
 pub mod models;
+mod oauth;
 pub mod pagination;
 mod request;
 pub mod resources;
@@ -112,8 +113,8 @@ mod transport;
 
 pub use client::Client;
 pub use config::{
-    ClientBuilder, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_DEADLINE, DEFAULT_TIMEOUT,
+    ClientBuilder, API_KEY_ENV, BASE_URL_ENV, CLIENT_ID_ENV, CLIENT_SECRET_ENV, DEFAULT_BASE_URL,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_TIMEOUT,
 };
 pub use error::{
     ApiError, ApiErrorKind, ConfigError, ConnectionError, DecodeError, Error, ErrorSource,
@@ -127,6 +128,7 @@ pub use models::{
     ManagedAccountListing, ManagedAccountRecordType, ManagedAccountSort, ManagedAccountStatus,
     OrganizationUser, UserGroup, UserRecordType, UserStatus,
 };
+pub use oauth::{REFRESH_MARGIN, TOKEN_OPERATION};
 pub use pagination::{Page, PageMeta};
 pub use response::Response;
 pub use retry::{RetryBudget, RetryPolicy, RetryStop, DEFAULT_MAX_RETRIES};

@@ -300,8 +300,10 @@ pub mod expose {
 }
 
 /// Replaces, in `text`, the string values of secret-bearing JSON fields
-/// (`api_key`, `api_token`, `password`, `authorization`) and every occurrence
-/// of `known` (the client's own key), so a body snippet can be shown safely.
+/// (`api_key`, `api_token`, `password`, `authorization`, and OAuth2's
+/// `access_token`, `refresh_token`, `client_secret`) and every occurrence of
+/// `known` (the client's own key or client secret and token), so a body
+/// snippet can be shown safely.
 pub(crate) fn scrub(text: &str, known: &[&str]) -> String {
     let mut out = text.to_owned();
     for secret in known.iter().filter(|s| s.len() >= 4) {
@@ -312,6 +314,9 @@ pub(crate) fn scrub(text: &str, known: &[&str]) -> String {
         "\"api_token\"",
         "\"password\"",
         "\"authorization\"",
+        "\"access_token\"",
+        "\"refresh_token\"",
+        "\"client_secret\"",
     ] {
         let mut from = 0;
         while let Some(pos) = find_ascii_ci(&out[from..], field) {
@@ -395,6 +400,15 @@ mod tests {
         assert!(expose::deserialize::<SecretString, _>(&mut de).is_err());
         let plain: SecretString = serde_json::from_str(json).unwrap();
         assert!(plain.is_redacted());
+    }
+
+    #[test]
+    fn scrub_masks_oauth_fields() {
+        let body = r#"{"access_token":"tok-1","token_type":"bearer","refresh_token":"r","client_secret":"s","expires_in":60}"#;
+        assert_eq!(
+            scrub(body, &[]),
+            r#"{"access_token":"[REDACTED]","token_type":"bearer","refresh_token":"[REDACTED]","client_secret":"[REDACTED]","expires_in":60}"#
+        );
     }
 
     #[test]

@@ -18,6 +18,11 @@
 //!    [`Error::Decode`], with the status, headers and request id); otherwise
 //!    waits and retries, or returns the error, which records why it stopped.
 //!
+//! With OAuth2 client credentials, step 2 takes the cached access token or
+//! gets one first (see [`crate::oauth`]): the token request goes through
+//! this same loop, in its own `telnyx.request` span, under the call's
+//! deadline. A 401 from the API is retried once with a new token.
+//!
 //! One `telnyx.request` tracing span covers the call, with the fields
 //! `operation`, `method`, `path` (the template: ids may identify people),
 //! `attempt`, `status`, `request_id` and `elapsed_ms`; never the key, never
@@ -39,14 +44,16 @@ use reqwest::Method;
 use serde::Serialize;
 use tracing::Instrument;
 
+use crate::auth::Credentials;
 use crate::config::Config;
 use crate::error::{
-    ApiError, CallInfo, ConnectionError, DecodeError, Error, RateLimit, Result, RetryStop,
+    ApiError, Auth, CallInfo, ConnectionError, DecodeError, Error, RateLimit, Result, RetryStop,
     TimeoutError,
 };
 use crate::hooks::{AttemptError, AttemptInfo, AttemptOutcome, AttemptRequest};
 use crate::id::Id;
 use crate::limiter::Limiter;
+use crate::oauth::{self, Fetched, TokenSource};
 use crate::response::{request_id, Response, ResponseMeta};
 use crate::retry::{self, Budget, Idempotency, Outcome, RetryPolicy};
 
@@ -74,7 +81,12 @@ pub(crate) struct Call {
     path: String,
     query: Vec<(&'static str, String)>,
     body: Option<Bytes>,
+    /// The body's media type: JSON, or the token request's form encoding.
+    content_type: &'static str,
     accept: &'static str,
+    /// An absolute URL in place of the base URL and `path` (the token
+    /// request).
+    url: Option<reqwest::Url>,
 }
 
 impl Call {
@@ -85,7 +97,19 @@ impl Call {
             path: op.path.to_owned(),
             query: Vec::new(),
             body: None,
+            content_type: "application/json",
             accept: "application/json",
+            url: None,
+        }
+    }
+
+    /// The OAuth2 token request, exactly as the official SDKs send it.
+    fn token(url: reqwest::Url) -> Self {
+        Self {
+            body: Some(Bytes::from_static(oauth::TOKEN_REQUEST_BODY)),
+            content_type: oauth::TOKEN_REQUEST_CONTENT_TYPE,
+            url: Some(url),
+            ..Self::new(&oauth::TOKEN_OP)
         }
     }
 
@@ -270,6 +294,11 @@ impl Transport {
         self.config.credentials.kind()
     }
 
+    /// The OAuth2 token source, with client credentials.
+    pub(crate) fn token_source(&self) -> Option<&TokenSource> {
+        self.config.credentials.token_source()
+    }
+
     /// Sends `call` as the rules say and decodes a 2xx body with `decode`
     /// (which says what did not fit, if anything).
     pub(crate) async fn send<T>(
@@ -312,6 +341,7 @@ impl Transport {
             policy,
             started: Instant::now(),
             deadline,
+            token_for: None,
         };
         let done = attempts.run().instrument(span).await?;
         let Success {
@@ -334,9 +364,9 @@ impl Transport {
 
     /// A decode error with a short, secret-free snippet of the body.
     fn decode_error(&self, status: u16, headers: HeaderMap, body: &[u8], message: &str) -> Error {
-        let secrets = self.config.credentials.secrets();
+        let credentials = &self.config.credentials;
         let text = String::from_utf8_lossy(body);
-        let scrubbed = crate::secret::scrub(&text, &secrets);
+        let scrubbed = credentials.scrub(&text);
         let mut snippet: String = scrubbed.chars().take(SNIPPET_LEN).collect();
         if scrubbed.chars().count() > SNIPPET_LEN {
             snippet.push('…');
@@ -346,7 +376,7 @@ impl Transport {
         }
         Error::Decode(DecodeError {
             status,
-            message: crate::secret::scrub(message, &secrets),
+            message: credentials.scrub(message),
             snippet,
             request_id: request_id(&headers).map(str::to_owned),
             headers: Box::new(headers),
@@ -355,6 +385,9 @@ impl Transport {
 
     /// The URL of a call: the base URL with the call's path and query.
     fn url(&self, call: &Call) -> reqwest::Url {
+        if let Some(url) = &call.url {
+            return url.clone();
+        }
         let c = &self.config;
         let mut url = c.base.clone();
         url.set_path(&[c.base_path.as_str(), call.path.as_str()].concat());
@@ -365,13 +398,14 @@ impl Transport {
         url
     }
 
-    /// The request of one attempt, hooks applied.
+    /// The request of one attempt, hooks applied, then `authorization`.
     fn request(
         &self,
         call: &Call,
         url: reqwest::Url,
         opts: &RequestOptions,
         info: AttemptInfo,
+        authorization: HeaderValue,
     ) -> reqwest::Request {
         let c = &self.config;
         let mut request = reqwest::Request::new(call.op.method.clone(), url);
@@ -379,7 +413,7 @@ impl Transport {
         headers.clone_from(&c.headers);
         headers.insert(ACCEPT, HeaderValue::from_static(call.accept));
         if let Some(body) = &call.body {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(call.content_type));
             *request.body_mut() = Some(body.clone().into());
         }
         let headers = request.headers_mut();
@@ -387,16 +421,103 @@ impl Transport {
             headers.insert(name.clone(), value.clone());
         }
         if !c.hooks.is_empty() {
-            headers.insert(AUTHORIZATION, crate::auth::Credentials::redacted());
+            headers.insert(AUTHORIZATION, Credentials::redacted());
             let mut view = AttemptRequest { info, headers };
             for hook in &c.hooks {
                 hook.before_attempt(&mut view);
             }
         }
+        request.headers_mut().insert(AUTHORIZATION, authorization);
         request
-            .headers_mut()
-            .insert(AUTHORIZATION, c.credentials.authorization());
-        request
+    }
+
+    /// The `Authorization` of the next attempt of `a`'s call, and, with
+    /// OAuth2, the epoch of the token it carries. The API key's header is
+    /// a clone of one built at startup; a cached token costs one read lock;
+    /// only getting a new token awaits (boxed, off the common path).
+    /// `refused`: the epoch of a token the API answered 401 to.
+    async fn authorization(
+        &self,
+        a: &Attempts<'_>,
+        refused: Option<u64>,
+    ) -> Result<(HeaderValue, Option<u64>)> {
+        let source = match &self.config.credentials {
+            Credentials::ApiKey { header, .. } => return Ok((header.clone(), None)),
+            Credentials::ClientCredentials(source) => source,
+        };
+        if a.token_for.is_some() {
+            return Ok((source.basic(), None));
+        }
+        let lease = match source.cached(refused) {
+            Ok(lease) => lease,
+            Err(seen) => {
+                let left = a.deadline.saturating_sub(a.started.elapsed());
+                let op = a.call.op.id;
+                Box::pin(source.refresh(seen, refused, op, left, || self.fetch_token(source, a)))
+                    .await?
+            }
+        };
+        Ok((lease.header, Some(lease.epoch)))
+    }
+
+    /// Sends the token request for `parent`'s call through the same loop
+    /// (its retry policy, timeout and deadline; the hooks), in a span of
+    /// its own, and parses the answer. Boxed: the loop is inside it.
+    fn fetch_token<'a>(
+        &'a self,
+        source: &'a TokenSource,
+        parent: &'a Attempts<'a>,
+    ) -> futures::future::BoxFuture<'a, Result<Fetched>> {
+        Box::pin(async move {
+            let call = Call::token(source.token_url().clone());
+            let opts = RequestOptions::default();
+            let span = tracing::info_span!(
+                "telnyx.request",
+                operation = oauth::TOKEN_OPERATION,
+                method = "POST",
+                path = oauth::TOKEN_OP.path,
+                for_operation = parent.call.op.id,
+                attempt = tracing::field::Empty,
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+                elapsed_ms = tracing::field::Empty,
+            );
+            let attempts = Attempts {
+                transport: self,
+                call: &call,
+                opts: &opts,
+                timeout: parent.timeout,
+                policy: parent.policy,
+                started: parent.started,
+                deadline: parent.deadline,
+                token_for: Some(parent.call.op.id),
+            };
+            let done = attempts.run().instrument(span).await?;
+            let Success {
+                status,
+                headers,
+                body,
+            } = done.success;
+            match oauth::parse_token_response(&body) {
+                Ok(fetched) => {
+                    tracing::debug!(
+                        expires_in_s = fetched.expires_in().as_secs(),
+                        "got an OAuth2 access token"
+                    );
+                    Ok(fetched)
+                }
+                Err(message) => Err(self.decode_error(
+                    status,
+                    headers,
+                    &oauth::mask_access_token(&body),
+                    &format!(
+                        "{message} ({}, for {})",
+                        oauth::TOKEN_OPERATION,
+                        parent.call.op.id
+                    ),
+                )),
+            }
+        })
     }
 
     /// Sends one attempt and reads the whole body (at most
@@ -451,9 +572,20 @@ struct Attempts<'a> {
     policy: RetryPolicy,
     started: Instant,
     deadline: Duration,
+    /// When this is the OAuth2 token request: the operation that needs it.
+    token_for: Option<&'static str>,
 }
 
 impl Attempts<'_> {
+    /// How this loop's requests authenticate, for its errors.
+    fn auth(&self) -> Auth {
+        match (self.token_for, &self.transport.config.credentials) {
+            (Some(for_operation), _) => Auth::TokenRequest { for_operation },
+            (None, Credentials::ApiKey { .. }) => Auth::ApiKey,
+            (None, Credentials::ClientCredentials(_)) => Auth::AccessToken,
+        }
+    }
+
     async fn run(self) -> Result<Done> {
         let t = self.transport;
         let op = self.call.op;
@@ -461,8 +593,11 @@ impl Attempts<'_> {
         let url = t.url(self.call);
         let mut spent = 0;
         let mut attempt: u32 = 0;
+        // OAuth2: the epoch of the token a 401 refused (at most one).
+        let mut refused = None;
         loop {
             attempt += 1;
+            let (authorization, token_epoch) = t.authorization(&self, refused).await?;
             let span = tracing::Span::current();
             span.record("attempt", attempt);
             // Seam 1: a slot and a pass from the limiter, within the deadline.
@@ -486,7 +621,7 @@ impl Attempts<'_> {
                 concurrency_wait: permit.concurrency_wait,
                 rate_limit_wait: permit.rate_limit_wait,
             };
-            let request = t.request(self.call, url.clone(), self.opts, info);
+            let request = t.request(self.call, url.clone(), self.opts, info, authorization);
             let sent = Instant::now();
             let result =
                 match tokio::time::timeout(self.timeout.min(left), t.attempt(request)).await {
@@ -530,12 +665,35 @@ impl Attempts<'_> {
                     .flatten();
                 permit.answered(*status, retry::rate_limit(headers).as_ref(), delay);
                 record_response(*status, headers, self.started);
+                // OAuth2: a 401 to a token (expired early, or revoked) proves
+                // nothing was processed: get a new token and send the call
+                // once more, whatever the operation and the retry policy
+                // (but within the deadline).
+                let in_time = self.started.elapsed() < self.deadline;
+                if let (401, Some(epoch), None, true) = (*status, token_epoch, refused, in_time) {
+                    refused = Some(epoch);
+                    t.after_hooks(AttemptOutcome {
+                        info,
+                        status: Some(*status),
+                        headers: Some(headers),
+                        elapsed: sent.elapsed(),
+                        error: Some(failure.hook_error()),
+                        retry_in: Some(Duration::ZERO),
+                    });
+                    tracing::debug!(
+                        attempt,
+                        "access token refused (401): retrying once with a new one"
+                    );
+                    continue;
+                }
             } else {
                 drop(permit);
             }
             let outcome = failure.outcome();
             let retryable = retry::is_retryable(outcome, idempotency);
-            let decision = self.decide(&failure, retryable, attempt, &mut spent);
+            // The retry after a 401 is not one of the policy's.
+            let retry_number = attempt - u32::from(refused.is_some());
+            let decision = self.decide(&failure, retryable, retry_number, &mut spent);
             let (status, headers) = match &failure {
                 Failure::Status {
                     status, headers, ..
@@ -573,6 +731,7 @@ impl Attempts<'_> {
                         ambiguous: failure.ambiguous(),
                         retryable,
                         stop,
+                        auth: self.auth(),
                     };
                     return Err(into_error(failure, attempt, self.timeout, call));
                 }
@@ -598,6 +757,7 @@ impl Attempts<'_> {
                 ambiguous: false,
                 retryable: true,
                 stop: RetryStop::Queued,
+                auth: self.auth(),
             },
         })
     }
