@@ -25,6 +25,8 @@ accounts with it. The SDK posts its token request to the absolute
 `https://api.telnyx.com/v2/oauth/token` whatever its base URL is, so the
 check gives it an httpx transport that sends api.telnyx.com to the mock
 instead, and refuses any host but loopback: nothing leaves the machine.
+(`bench/record_token_request.py` records that token request byte for byte
+into `tests/fixtures/oauth/`, which CI compares `telnyx-accounts`'s with.)
 
 Options:
   --wire        also print every request the SDK sent (method, path, decoded

@@ -1,45 +1,80 @@
 //! A tour of every operation of `telnyx-accounts`.
 //!
 //! ```text
-//! cargo run -p telnyx-accounts --example quickstart
+//! cargo run -p telnyx-accounts --example quickstart                          # mock, API key
+//! cargo run -p telnyx-accounts --example quickstart -- --client-credentials  # mock, OAuth2
 //! ```
 //!
-//! Without `TELNYX_API_KEY` it starts the embedded mock server
-//! (`telnyx-accounts-mock`) and walks through all twelve operations against
-//! it: no Telnyx account needed. With `TELNYX_API_KEY` set (and optionally
-//! `TELNYX_BASE_URL`) it makes only read-only calls against that API.
+//! Without credentials in the environment it starts the embedded mock
+//! server (`telnyx-accounts-mock`) and walks through all twelve operations
+//! against it: no Telnyx account needed. It authenticates with the mock's
+//! API key, or with `--client-credentials` with OAuth2 client credentials
+//! (one token request for the whole tour). With `TELNYX_API_KEY`, or
+//! `TELNYX_CLIENT_ID` and `TELNYX_CLIENT_SECRET`, set (and optionally
+//! `TELNYX_BASE_URL`) it makes only read-only calls against that API. It
+//! prints which way it authenticated.
 
 use futures::TryStreamExt;
 use telnyx_accounts::{
     ApiErrorKind, Balance, Client, Error, ManagedAccountSort, ManagedAccountStatus, API_KEY_ENV,
+    CLIENT_ID_ENV, CLIENT_SECRET_ENV,
 };
 use telnyx_accounts_mock::MockServer;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
+/// The mock's OAuth2 client (made-up values for the local fake).
+const MOCK_CLIENT_ID: &str = "quickstart-client";
+const MOCK_CLIENT_SECRET: &str = "quickstart-secret";
+
 #[tokio::main]
 async fn main() -> Result<()> {
-    if std::env::var(API_KEY_ENV).is_ok_and(|key| !key.trim().is_empty()) {
+    let set = |name: &str| std::env::var(name).is_ok_and(|v| !v.trim().is_empty());
+    if set(API_KEY_ENV) || set(CLIENT_ID_ENV) || set(CLIENT_SECRET_ENV) {
         let client = Client::from_env()?;
         println!(
-            "{API_KEY_ENV} is set: read-only calls against {}",
+            "Credentials in the environment: read-only calls against {}",
             client.base_url()
         );
+        print_auth(&client);
         read_only(&client).await
     } else {
-        let mock = MockServer::start().await;
-        println!("No {API_KEY_ENV} in the environment: using the embedded mock server");
+        let mock = MockServer::builder()
+            .client_credentials(MOCK_CLIENT_ID, MOCK_CLIENT_SECRET)
+            .start()
+            .await;
+        println!("No {API_KEY_ENV} (nor {CLIENT_ID_ENV}/{CLIENT_SECRET_ENV}) in the environment: using the embedded mock server");
         println!(
             "at {} (seeded, fake data; nothing leaves this machine).",
             mock.base_url()
         );
-        let client = Client::builder()
-            .api_key(mock.api_key())
-            .base_url(mock.base_url())
-            .build()?;
+        let builder = Client::builder().base_url(mock.base_url());
+        let client = if std::env::args().any(|a| a == "--client-credentials") {
+            builder.client_credentials(MOCK_CLIENT_ID, MOCK_CLIENT_SECRET)
+        } else {
+            builder.api_key(mock.api_key())
+        }
+        .build()?;
+        print_auth(&client);
         tour(&client).await?;
+        let requests = mock.requests();
+        let tokens = requests.iter().filter(|r| r.is_token_request()).count();
+        println!(
+            "\n{} requests, {tokens} of them token request(s)",
+            requests.len()
+        );
         mock.shutdown().await;
         Ok(())
+    }
+}
+
+/// Says how the client authenticates (never the secret).
+fn print_auth(client: &Client) {
+    match (client.client_id(), client.token_url()) {
+        (Some(id), Some(url)) => println!(
+            "Authenticating with OAuth2 client credentials: client id {id}, access tokens from {url}"
+        ),
+        _ => println!("Authenticating with an API key (Authorization: Bearer <key>)"),
     }
 }
 
@@ -236,7 +271,7 @@ async fn tour(client: &Client) -> Result<()> {
     Ok(())
 }
 
-/// Read-only calls, for a real account (`TELNYX_API_KEY` set).
+/// Read-only calls, for a real account (credentials in the environment).
 async fn read_only(client: &Client) -> Result<()> {
     let accounts = client.managed_accounts();
 

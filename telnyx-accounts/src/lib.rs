@@ -45,12 +45,55 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Authenticating: an API key, or OAuth2 client credentials
+//!
+//! Either an API key, sent as `Authorization: Bearer <key>`, or OAuth2
+//! client credentials, as Telnyx's official SDKs use them: the client gets
+//! an access token from `{base_url}/oauth/token` and sends that. Both are
+//! checked before any I/O; setting both, or neither, is an
+//! [`Error::Config`]. [`Client::from_env`] takes `TELNYX_API_KEY`, or else
+//! `TELNYX_CLIENT_ID` and `TELNYX_CLIENT_SECRET`.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), telnyx_accounts::Error> {
+//! # let mock = telnyx_accounts_mock::MockServer::builder()
+//! #     .api_key("KEY")
+//! #     .client_credentials("CLIENT_ID", "CLIENT_SECRET")
+//! #     .start()
+//! #     .await;
+//! use telnyx_accounts::Client;
+//!
+//! let with_key = Client::builder()
+//!     .api_key("KEY")
+//! #   .base_url(mock.base_url())
+//!     .build()?;
+//! let with_oauth = Client::builder()
+//!     .client_credentials("CLIENT_ID", "CLIENT_SECRET")
+//! #   .base_url(mock.base_url())
+//!     .build()?;
+//! assert_eq!(with_oauth.client_id(), Some("CLIENT_ID"));
+//!
+//! // One token request for every call of the client and its clones, until
+//! // 10 s before the token expires, however many tasks ask at once; a 401
+//! // gets a new token and the call is sent once more.
+//! with_key.managed_accounts().list().await?;
+//! with_oauth.managed_accounts().list().await?;
+//! with_oauth.clone().organizations().users().list().await?;
+//! # assert_eq!(mock.requests().iter().filter(|r| r.is_token_request()).count(), 1);
+//! # Ok(()) }
+//! ```
+//!
+//! A failed token request is the call's error, and says so
+//! ([`Error::is_token_error`]); the call is never sent without credentials.
+//! See [`ClientBuilder::client_credentials`].
+//!
 //! # What it does for you
 //!
-//! - **Configuration** ([`ClientBuilder`]): API key (required, checked before
-//!   any I/O), base URL (`https://` only, except loopback), per-attempt
-//!   timeout (60 s), retries (2), user agent, default headers, or your own
-//!   `reqwest::Client`.
+//! - **Configuration** ([`ClientBuilder`]): an API key or OAuth2 client
+//!   credentials (one of them required, checked before any I/O), base URL
+//!   (`https://` only, except loopback), per-attempt timeout (60 s), retries
+//!   (2), user agent, default headers, or your own `reqwest::Client`.
 //! - **Every operation as a builder** ([`resources`]): `.await` it. Ids take
 //!   `&str`, `String` or `Uuid`; bad input (an empty id, a page size over
 //!   250, a 2-character `contains` filter) fails with
@@ -81,8 +124,9 @@
 //!   [`Error::is_retryable`] true only when sending the call again is safe,
 //!   messages a person can act on.
 //! - **Tracing**: one `telnyx.request` span per call (operation, method,
-//!   path template, attempt, status, request id, elapsed); never the key,
-//!   never query values.
+//!   path template, attempt, status, request id, elapsed), and one for each
+//!   OAuth2 token request inside it; never the key, secret or token, never
+//!   query values.
 //!
 //! Requires a Tokio runtime (as `reqwest` does).
 
