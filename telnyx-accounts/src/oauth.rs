@@ -16,7 +16,8 @@
 //! # The cache, single flight and the epoch
 //!
 //! The token is cached until [`REFRESH_MARGIN`] (10 s) before `expires_in`
-//! runs out. Reading it is one uncontended read lock. Every completed token
+//! runs out (a token that lives 10 s or less serves only the requests that
+//! waited for it). Reading it is one uncontended read lock. Every completed token
 //! request bumps the cache's *epoch*, and each token remembers the epoch it
 //! was stored at.
 //!
@@ -269,7 +270,7 @@ impl TokenSource {
         let mut state = self.write();
         match fetched {
             Ok(f) => {
-                state.epoch += 1;
+                state.epoch = state.epoch.wrapping_add(1);
                 let refresh_at = Instant::now()
                     .checked_add(f.expires_in.saturating_sub(REFRESH_MARGIN))
                     .unwrap_or_else(Instant::now);
@@ -288,7 +289,7 @@ impl TokenSource {
                 // The waiting tasks share this answer rather than asking
                 // again; an error of this task's own is not shared.
                 if let Some(shared) = copy_for(&e, for_operation) {
-                    state.epoch += 1;
+                    state.epoch = state.epoch.wrapping_add(1);
                     if refused.is_some() && state.token.as_ref().map(|t| t.epoch) == refused {
                         // The API refused it: no one should send it again.
                         state.token = None;

@@ -7,7 +7,7 @@
 //!
 //! Every assertion is on what a user sees: the mock's request log, the
 //! error's kind, operation and message, the value returned. The one sleep
-//! (refresh before expiry) is the 1 s the token has to age; the mock's
+//! (refresh before expiry) is the 2 s the token has to age; the mock's
 //! latency only makes concurrent requests overlap.
 
 mod support;
@@ -292,11 +292,11 @@ async fn n_calls_on_clones_make_one_token_request() {
 
 #[tokio::test]
 async fn the_token_is_refreshed_before_it_expires() {
-    // expires_in 11 s: due for refresh 1 s after it arrived, 10 s before
+    // expires_in 12 s: due for refresh 2 s after it arrived, 10 s before
     // the mock stops accepting it.
     let mock = MockServer::builder()
         .client_credentials(ID, SECRET)
-        .token_ttl(Duration::from_secs(11))
+        .token_ttl(Duration::from_secs(12))
         .start()
         .await;
     let client = client(&mock);
@@ -305,10 +305,10 @@ async fn the_token_is_refreshed_before_it_expires() {
     client.managed_accounts().list().await.expect("cached");
     assert_eq!(token_requests(&mock).len(), 1);
     assert!(
-        started.elapsed() < Duration::from_millis(900),
+        started.elapsed() < Duration::from_millis(1800),
         "too slow to observe the cache"
     );
-    tokio::time::sleep(Duration::from_millis(1100).saturating_sub(started.elapsed())).await;
+    tokio::time::sleep(Duration::from_millis(2100).saturating_sub(started.elapsed())).await;
     client.managed_accounts().list().await.expect("refreshed");
     assert_eq!(
         sequence(&mock),
