@@ -212,7 +212,8 @@ pub mod errors {
     //! | error | means | do |
     //! |---|---|---|
     //! | `Api`, kind `BadRequest` / `UnprocessableEntity` | a value Telnyx refused | fix it: `errors()[0].source` names the field or parameter |
-    //! | `Api`, kind `Authentication` | wrong, revoked or missing key | check the key (`TELNYX_API_KEY`) |
+    //! | `Api`, kind `Authentication` | wrong, revoked or missing key; with client credentials, a freshly issued token refused too | check the key (`TELNYX_API_KEY`), or that the OAuth client may use this API |
+    //! | any, with `is_token_error()` | the OAuth2 token request failed (its status, body and request id); the call was **not** sent | 401: check `TELNYX_CLIENT_ID` / `TELNYX_CLIENT_SECRET`; otherwise as the row of its kind (`is_retryable()` is about the call) |
     //! | `Api`, kind `PermissionDenied` | the key may not do this | managed accounts need a manager account approved by Telnyx |
     //! | `Api`, kind `NotFound` | no such account or user | |
     //! | `Api`, kind `RateLimited` | too many requests (after the client's retries) | wait `retry_after()`, slow down |
@@ -282,6 +283,29 @@ pub mod testing {
     //! # Ok(()) }
     //! ```
     //!
+    //! With OAuth2 client credentials, start the mock with
+    //! `MockServer::builder().client_credentials(id, secret)`; token requests
+    //! are in the log (`is_token_request()`), and `expire_tokens()` makes
+    //! every issued token expire at once, to test what your code sees when a
+    //! token expires early (the client gets a new one and sends the call
+    //! once more):
+    //!
+    //! ```
+    //! # #[tokio::main(flavor = "current_thread")]
+    //! # async fn main() -> Result<(), telnyx_accounts::Error> {
+    //! use telnyx_accounts::Client;
+    //! use telnyx_accounts_mock::MockServer;
+    //!
+    //! let mock = MockServer::builder().client_credentials("ID", "SECRET").start().await;
+    //! let client = Client::builder().client_credentials("ID", "SECRET").base_url(mock.base_url()).build()?;
+    //! client.managed_accounts().list().await?;
+    //! mock.expire_tokens();
+    //! let response = client.managed_accounts().list().send_with_response().await?;
+    //! assert_eq!(response.attempts(), 2, "a 401, then the call with a new token");
+    //! assert_eq!(mock.requests().iter().filter(|r| r.is_token_request()).count(), 2);
+    //! # Ok(()) }
+    //! ```
+    //!
     //! To build the crate's models without a server (a fake of your own),
     //! every model has a builder: see [`models`](crate::models).
 }
@@ -311,6 +335,11 @@ pub mod tracing {
     //! //      attempt=1 status=200 request_id="…" elapsed_ms=1}: close …
     //! # Ok(()) }
     //! ```
+    //!
+    //! With OAuth2 client credentials, a token request is a `telnyx.request`
+    //! span of its own (`operation="OAuthToken"`, `path="/oauth/token"`,
+    //! `for_operation` the call that needed it) inside the call's span; the
+    //! client secret and the tokens never appear.
     //!
     //! For metrics rather than logs, register a
     //! [`RequestCounter`](crate::hooks::RequestCounter) hook.
