@@ -597,6 +597,10 @@ impl Attempts<'_> {
         let mut refused = None;
         loop {
             attempt += 1;
+            // The credentials first, then the limiter: a token request takes
+            // a slot of its own, which it could never get if this call
+            // already held one (`max_concurrency(1)`). A token that expires
+            // while the call waits for a slot costs one 401 and a refresh.
             let (authorization, token_epoch) = t.authorization(&self, refused).await?;
             let span = tracing::Span::current();
             span.record("attempt", attempt);

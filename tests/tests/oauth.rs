@@ -422,6 +422,30 @@ async fn a_hundred_concurrent_calls_share_one_token_error() {
     assert_eq!(token_requests(&mock).len(), 2);
 }
 
+/// The token request takes a limiter slot of its own, before the call
+/// takes one: with a single slot, neither waits for the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn max_concurrency_one_does_not_deadlock_the_token_request() {
+    let mock = mock().await;
+    let client = builder(&mock).max_concurrency(1).build().unwrap();
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let c = client.clone();
+            tokio::spawn(async move { c.managed_accounts().list().await.map(drop) })
+        })
+        .collect();
+    let all = futures::future::join_all(tasks);
+    let done = tokio::time::timeout(Duration::from_secs(20), all)
+        .await
+        .expect("the calls finished: no deadlock between the token request and the call");
+    for r in done {
+        r.unwrap().expect("call");
+    }
+    assert_eq!(token_requests(&mock).len(), 1);
+    assert_eq!(mock.peak_in_flight(), 1);
+    assert_eq!(api_requests(&mock).len(), 10);
+}
+
 // ---------------------------------------------------------------------------
 // Refresh once on a 401
 

@@ -2,9 +2,6 @@
 //! official spec. Each suite uses part of it.
 #![allow(dead_code)]
 
-// Each suite uses some of it.
-#![allow(dead_code)]
-
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -57,11 +54,7 @@ pub fn resolve(value: &'static Value) -> &'static Value {
     }
 }
 
-/// A file under `tests/fixtures/`, found at run time as
-/// [`official_spec_path`] is.
+/// A file under `tests/fixtures/`, found at run time (see [`manifest_dir`]).
 pub fn fixture_path(relative: &str) -> PathBuf {
-    let here = std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
-    here.join("fixtures").join(relative)
+    manifest_dir().join("fixtures").join(relative)
 }
