@@ -17,6 +17,8 @@
 //!   edit to 1 shows as a SHA-256 that is not the one 2 records).
 //!
 //! Nothing is written unless every step succeeds.
+//!
+//! `cargo xtask mutants` runs the mutation-testing sweep ([`mutants`]).
 
 #![forbid(unsafe_code)]
 
@@ -24,6 +26,7 @@ pub mod adapt;
 pub mod allowlist;
 pub mod diff;
 pub mod generate;
+pub mod mutants;
 pub mod summary;
 pub mod upstream;
 

@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage: cargo xtask regen [--check] [--from [OFFICIAL_SPEC]]
+       cargo xtask mutants [--crate client|mock|xtask]... [--in-diff BASE] [--shard K/N] [--list]
+                           [-- CARGO_MUTANTS_ARGS...]   (`cargo xtask mutants --help`)
 
   regen                 derive the fragment (openapi/telnyx-accounts.yaml) from the vendored
                         official spec (openapi/upstream/), then telnyx-accounts-gen/src/ from it
@@ -22,6 +24,7 @@ fn main() -> ExitCode {
     let mut iter = args.iter();
     match iter.next().map(String::as_str) {
         Some("regen") => {}
+        Some("mutants") => return mutants(&args[1..]),
         Some("-h") | Some("--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -57,6 +60,37 @@ fn main() -> ExitCode {
         }
         Err(message) => {
             eprintln!("xtask regen: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cargo xtask mutants`: see `xtask::mutants`.
+fn mutants(args: &[String]) -> ExitCode {
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{}", xtask::mutants::USAGE);
+        return ExitCode::SUCCESS;
+    }
+    let opts = match xtask::mutants::parse_args(args) {
+        Ok(opts) => opts,
+        Err(message) => {
+            eprintln!("xtask mutants: {message}\n{}", xtask::mutants::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    match xtask::mutants::run(&xtask::workspace_root(), &opts) {
+        Ok((report, clean)) => {
+            for line in report {
+                println!("{line}");
+            }
+            if clean {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(message) => {
+            eprintln!("xtask mutants: {message}");
             ExitCode::FAILURE
         }
     }
