@@ -211,10 +211,10 @@ pub fn adapt(official: &Value) -> Result<Value, AdaptError> {
     // converted; plus the envelopes hoisted out of the operations.
     let mut schemas: BTreeMap<String, Value> = BTreeMap::new();
     let mut todo: Vec<String> = ctx.referenced.iter().cloned().collect();
+    // Each name is queued once: when it first enters `referenced`. A name
+    // also hoisted as an envelope is converted too, so that the check below
+    // refuses the collision instead of one silently replacing the other.
     while let Some(name) = todo.pop() {
-        if schemas.contains_key(&name) || ctx.new_schemas.contains_key(&name) {
-            continue;
-        }
         let raw = get(&components, "schemas")
             .and_then(|s| get(s, &name))
             .ok_or_else(|| {

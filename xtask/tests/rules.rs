@@ -161,6 +161,25 @@ fn refusal(spec: Value) -> String {
 }
 
 #[test]
+fn an_envelope_named_like_an_official_schema_is_refused() {
+    // The inline `{data: U}` envelope would be hoisted as `UResponse`, the
+    // name of an official schema U refers to: one would silently replace
+    // the other in the fragment.
+    let msg = refusal(spec_with(
+        &first_op(
+            "      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  data: {$ref: '#/components/schemas/U'}\n",
+        ),
+        "",
+        "  schemas:\n    U:\n      type: object\n      properties:\n        related: {$ref: '#/components/schemas/UResponse'}\n    UResponse:\n      type: object\n      properties:\n        other: {type: string}\n",
+    ));
+    assert!(
+        msg.contains("schema UResponse")
+            && msg.contains("a hoisted envelope collides with an official schema name"),
+        "{msg}"
+    );
+}
+
+#[test]
 fn a_removed_operation_is_refused_by_name() {
     let mut spec = spec_with(&first_op(OK_200), "", "  schemas: {}\n");
     spec["paths"]
