@@ -478,6 +478,38 @@ fn check_passes_on_the_checked_in_files() {
     assert!(lines.iter().any(|l| l.contains("agree")), "{lines:?}");
 }
 
+/// `cargo xtask ARGS` run on `root` (as `cargo xtask` does: the root is
+/// found from `CARGO_MANIFEST_DIR`).
+fn xtask_cli(root: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .env("CARGO_MANIFEST_DIR", root.join("xtask"))
+        .output()
+        .expect("run xtask")
+}
+
+#[test]
+fn the_command_line_takes_from_with_or_without_a_path() {
+    let root = scratch_root("cli-from");
+    let agree = |args: &[&str]| {
+        let out = xtask_cli(&root, args);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("agree"),
+            "{args:?}: {out:?}"
+        );
+    };
+    // `--from` followed by another option: the vendored spec.
+    agree(&["regen", "--from", "--check"]);
+    // `--from PATH`: that spec (here the vendored copy, which cuts to itself).
+    let spec = root.join(xtask::UPSTREAM);
+    agree(&["regen", "--from", spec.to_str().expect("utf-8"), "--check"]);
+
+    let out = xtask_cli(&root, &["regen", "--frm"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown option `--frm`"));
+}
+
 #[test]
 fn check_names_a_hand_edit_to_the_fragment() {
     let root = scratch_root("fragment-edit");
