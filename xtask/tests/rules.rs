@@ -156,6 +156,38 @@ fn error_responses_csv_and_body_defaults_are_adapted() {
     assert_eq!(again["x-default"], Value::from(false));
 }
 
+#[test]
+fn only_a_csv_operation_loses_its_accept_header_and_nothing_else() {
+    let params = "      parameters:\n        - {name: Accept, in: header, schema: {type: string}}\n        - {name: X-Tag, in: header, schema: {type: string}}\n        - {name: page, in: query, schema: {type: integer}}\n";
+    let names = |doc: &Value| -> Vec<String> {
+        op(doc)["parameters"]
+            .as_sequence()
+            .expect("parameters")
+            .iter()
+            .map(|p| p["name"].as_str().unwrap_or("?").to_owned())
+            .collect()
+    };
+    let csv = adapt(&spec_with(
+        &first_op(&format!(
+            "{params}      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/U'}}\n            text/csv:\n              schema: {{type: string}}\n"
+        )),
+        "",
+        "  schemas:\n    U: {type: object}\n",
+    ))
+    .expect("adapt");
+    assert_eq!(names(&csv), ["X-Tag", "page"], "rule 8 drops Accept alone");
+
+    let json_only = adapt(&spec_with(
+        &first_op(&format!(
+            "{params}      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/U'}}\n"
+        )),
+        "",
+        "  schemas:\n    U: {type: object}\n",
+    ))
+    .expect("adapt");
+    assert_eq!(names(&json_only), ["Accept", "X-Tag", "page"]);
+}
+
 fn refusal(spec: Value) -> String {
     adapt(&spec).expect_err("must refuse").to_string()
 }
