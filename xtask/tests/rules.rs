@@ -188,6 +188,26 @@ fn only_a_csv_operation_loses_its_accept_header_and_nothing_else() {
     assert_eq!(names(&json_only), ["Accept", "X-Tag", "page"]);
 }
 
+#[test]
+fn the_branches_of_all_any_and_one_of_are_adapted_too() {
+    let doc = adapt(&spec_with(
+        &first_op(&format!(
+            "{OK_200}          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/U'\n"
+        )),
+        "",
+        "  schemas:\n    U:\n      type: object\n      properties:\n        owner:\n          anyOf:\n            - $ref: '#/components/schemas/V'\n            - type: [string, 'null']\n    V:\n      type: object\n",
+    ))
+    .expect("adapt");
+    let schemas = &doc["components"]["schemas"];
+    let branches = &schemas["U"]["properties"]["owner"]["anyOf"];
+    assert_eq!(branches[1]["type"], Value::from("string"));
+    assert_eq!(branches[1]["nullable"], Value::from(true));
+    assert!(
+        schemas.get("V").is_some(),
+        "a schema only a branch refers to is kept"
+    );
+}
+
 fn refusal(spec: Value) -> String {
     adapt(&spec).expect_err("must refuse").to_string()
 }
