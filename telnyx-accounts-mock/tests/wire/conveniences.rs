@@ -195,6 +195,27 @@ async fn inserted_accounts_are_served_like_seeded_ones() {
 }
 
 #[tokio::test]
+async fn an_inserted_balance_shows_its_available_credit() {
+    let mock = MockServer::start().await;
+    let owing = mock
+        .insert_account(NewAccount::new("Ledger Fixture Co").balance_cents(-1234, 5000))
+        .expect("inserted");
+    let (status, body) = get(&mock, &format!("/managed_accounts/{}", owing.id)).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["data"]["balance"],
+        json!({
+            "available_credit": "37.66",
+            "balance": "-12.34",
+            "credit_limit": "50.00",
+            "currency": "USD",
+            "record_type": "balance"
+        }),
+        "available credit is the balance plus the credit limit"
+    );
+}
+
+#[tokio::test]
 async fn inserted_users_are_listed_last_with_their_groups() {
     let mock = MockServer::start().await;
     let user = mock
