@@ -601,7 +601,8 @@ impl<'a> Context<'a> {
                     }
                     out.insert(k.clone(), Value::Mapping(props));
                 }
-                "items" if v.is_mapping() => {
+                // (A schema that is not a mapping comes back as it is.)
+                "items" => {
                     let here = format!("{loc}[]");
                     out.insert(k.clone(), self.schema(&here, v, open_enums, "")?);
                 }

@@ -465,6 +465,40 @@ fn a_3_1_exclusive_bound_becomes_its_3_0_spelling() {
     assert_eq!(n["exclusiveMinimum"], Value::from(true));
     assert_eq!(n["maximum"], Value::from(10));
     assert_eq!(n["exclusiveMaximum"], Value::from(true));
+
+    // A bound already in the 3.0 spelling passes as it is.
+    let doc = adapt(&spec_with_response_schema(
+        "      type: object\n      properties:\n        n: {type: integer, minimum: 0, exclusiveMinimum: true}\n",
+    ))
+    .expect("a 3.0 exclusive bound is not a conflict");
+    let n = &doc["components"]["schemas"]["U"]["properties"]["n"];
+    assert_eq!(n["minimum"], Value::from(0));
+    assert_eq!(n["exclusiveMinimum"], Value::from(true));
+}
+
+#[test]
+fn schema_examples_become_the_3_0_example() {
+    let doc = adapt(&spec_with_response_schema(
+        "      type: object\n      properties:\n        name: {type: string, examples: [Acme, Zenith]}\n",
+    ))
+    .expect("adapt");
+    let name = &doc["components"]["schemas"]["U"]["properties"]["name"];
+    assert_eq!(name["example"], Value::from("Acme"));
+    assert!(
+        name.get("examples").is_none(),
+        "3.0 schemas have no `examples`"
+    );
+}
+
+#[test]
+fn additional_properties_schemas_are_adapted_too() {
+    let doc = adapt(&spec_with_response_schema(
+        "      type: object\n      additionalProperties:\n        type: [string, 'null']\n",
+    ))
+    .expect("adapt");
+    let more = &doc["components"]["schemas"]["U"]["additionalProperties"];
+    assert_eq!(more["type"], Value::from("string"));
+    assert_eq!(more["nullable"], Value::from(true));
 }
 
 /// Anything outside what the adaptation understands is refused, naming
