@@ -452,6 +452,25 @@ fn an_enum_that_cannot_be_opened_is_refused() {
         msg.contains("schema U.level") && msg.contains("enum") && msg.contains("string"),
         "{msg}"
     );
+    // A string type with a value that is not a string cannot be opened either.
+    let msg = refusal(spec_with_response_schema(
+        "      type: object\n      properties:\n        level: {type: string, enum: [low, 2]}\n",
+    ));
+    assert!(
+        msg.contains("schema U.level") && msg.contains("not all strings"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_one_type_list_without_null_is_not_nullable() {
+    let doc = adapt(&spec_with_response_schema(
+        "      type: object\n      properties:\n        name: {type: [string]}\n",
+    ))
+    .expect("adapt");
+    let name = &doc["components"]["schemas"]["U"]["properties"]["name"];
+    assert_eq!(name["type"], Value::from("string"));
+    assert!(name.get("nullable").is_none(), "{name:?}");
 }
 
 #[test]
