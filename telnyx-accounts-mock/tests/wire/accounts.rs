@@ -392,6 +392,38 @@ async fn channel_limits_and_allocatable_totals() {
     assert_eq!(status, 422);
     assert_eq!(error_item(&body)["source"]["pointer"], "/channel_limit");
     assert_eq!(mock.total_channels_allocated(), sum + 7);
+
+    // Exactly what the others leave of the pool fits; one more does not.
+    let patch = |n: i64| send(req(&mock, Method::PATCH, &path).json(&json!({"channel_limit": n})));
+    let left = 500 - sum;
+    let (status, body) = patch(left as i64 + 1).await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        error_item(&body)["detail"],
+        format!(
+            "The 'channel_limit' parameter exceeds the allocatable global outbound channels: \
+             {left} of 500 are available for this account."
+        )
+    );
+    let (status, body) = patch(left as i64).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["channel_limit"], left);
+    assert_eq!(mock.total_channels_allocated(), 500);
+
+    // 0 gives the channels back; below 0 is refused for what it is.
+    let (status, body) = patch(0).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["channel_limit"], 0);
+    assert_eq!(mock.total_channels_allocated(), sum);
+    let (status, body) = patch(-1).await;
+    assert_eq!(status, 422);
+    let item = error_item(&body);
+    assert_eq!(item["source"]["pointer"], "/channel_limit");
+    assert_eq!(
+        item["detail"],
+        "The 'channel_limit' parameter must be 0 or more."
+    );
+    assert_eq!(mock.total_channels_allocated(), sum);
 }
 
 async fn before_manager(mock: &MockServer) -> String {
