@@ -216,6 +216,28 @@ async fn an_inserted_balance_shows_its_available_credit() {
 }
 
 #[tokio::test]
+async fn debug_shows_the_settings_and_hides_the_secrets() {
+    let builder = MockServer::builder()
+        .api_key("key-not-for-logs")
+        .client_credentials("client-7", "secret-not-for-logs")
+        .seed(77);
+    let shown = format!("{builder:?}");
+    for secret in ["key-not-for-logs", "secret-not-for-logs"] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+    assert!(shown.contains("seed: 77"), "{shown}");
+    assert!(
+        shown.contains(r#"id: "client-7", secret: "[redacted]""#),
+        "{shown}"
+    );
+
+    let mock = builder.start().await;
+    let shown = format!("{mock:?}");
+    assert!(shown.contains(&mock.base_url()), "{shown}");
+    assert!(!shown.contains("key-not-for-logs"), "{shown}");
+}
+
+#[tokio::test]
 async fn inserted_users_are_listed_last_with_their_groups() {
     let mock = MockServer::start().await;
     let user = mock
