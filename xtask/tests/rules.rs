@@ -51,6 +51,19 @@ fn null_types_become_nullable_and_timestamps_date_time() {
 }
 
 #[test]
+fn only_nullable_strings_named_at_become_timestamps() {
+    let doc = adapt(&spec_with_response_schema(
+        "      type: object\n      properties:\n        nickname: {type: [string, 'null']}\n        expires_at: {type: [integer, 'null']}\n        seen_at: {type: [string, 'null']}\n",
+    ))
+    .expect("adapt");
+    let props = &doc["components"]["schemas"]["U"]["properties"];
+    assert_eq!(props["seen_at"]["format"], Value::from("date-time"));
+    assert_eq!(props["nickname"].get("format"), None, "not named *_at");
+    assert_eq!(props["expires_at"].get("format"), None, "not a string");
+    assert_eq!(props["expires_at"]["type"], Value::from("integer"));
+}
+
+#[test]
 fn deep_objects_flatten_to_bracketed_wire_names() {
     let doc = adapt(&spec_with(
         &first_op(&format!(
