@@ -574,6 +574,20 @@ fn check_bounds_the_diff_of_a_file_rewritten_throughout() {
 }
 
 #[test]
+fn a_stale_files_diff_stops_at_its_line_budget_and_counts_the_rest() {
+    let old: String = (1..=10).map(|i| format!("a{i}\n")).collect();
+    let new: String = (1..=10).map(|i| format!("b{i}\n")).collect();
+    assert_eq!(
+        xtask::diff::unified("f.yaml", Some(&old), &new, 5),
+        "--- f.yaml (checked in)\n\
+         +++ f.yaml (as regen derives it)\n\
+         @@ -1,10 +1,10 @@\n\
+         -a1\n-a2\n-a3\n-a4\n\
+         ... 16 more lines of this diff not shown (run `cargo xtask regen` and `git diff f.yaml`)\n"
+    );
+}
+
+#[test]
 fn check_names_a_hand_edit_to_the_vendored_spec_even_where_the_fragment_does_not_show_it() {
     let root = scratch_root("upstream-edit");
     // `info.contact` does not reach the fragment's operations: only the

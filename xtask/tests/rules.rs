@@ -221,6 +221,38 @@ fn the_branches_of_all_any_and_one_of_are_adapted_too() {
     );
 }
 
+#[test]
+fn status_codes_read_as_numbers_count_as_2xx() {
+    // Unquoted in YAML, `200:` is a number, not a string.
+    let doc = adapt(&spec_with(
+        &first_op(
+            "      responses:\n        200:\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/U'}\n",
+        ),
+        "",
+        "  schemas:\n    U: {type: object}\n",
+    ))
+    .expect("a numeric 200 is a success response");
+    let responses = op(&doc)["responses"].as_mapping().expect("responses");
+    assert_eq!(responses.len(), 1, "{responses:?}");
+}
+
+#[test]
+fn every_schema_an_error_response_refers_to_is_kept() {
+    let doc = adapt(&spec_with(
+        &first_op(&format!(
+            "{OK_200}        '422':\n          description: bad\n          content:\n            application/json:\n              schema:\n                oneOf:\n                  - $ref: '#/components/schemas/E1'\n                  - $ref: '#/components/schemas/E2'\n"
+        )),
+        "",
+        "  schemas:\n    E1: {type: object}\n    E2: {type: object}\n",
+    ))
+    .expect("adapt");
+    let schemas = &doc["components"]["schemas"];
+    assert!(
+        schemas.get("E1").is_some() && schemas.get("E2").is_some(),
+        "{schemas:?}"
+    );
+}
+
 fn refusal(spec: Value) -> String {
     adapt(&spec).expect_err("must refuse").to_string()
 }
