@@ -585,6 +585,11 @@ fn a_stale_files_diff_stops_at_its_line_budget_and_counts_the_rest() {
          -a1\n-a2\n-a3\n-a4\n\
          ... 16 more lines of this diff not shown (run `cargo xtask regen` and `git diff f.yaml`)\n"
     );
+    // Within the budget, the whole diff and nothing more.
+    assert_eq!(
+        xtask::diff::unified("f.yaml", Some("a\n"), "b\n", 3),
+        "--- f.yaml (checked in)\n+++ f.yaml (as regen derives it)\n@@ -1 +1 @@\n-a\n+b\n"
+    );
 }
 
 #[test]
