@@ -737,6 +737,36 @@ fn a_regen_that_fails_in_progenitor_writes_nothing() {
     );
 }
 
+#[test]
+fn progenitors_failure_names_the_operation_whatever_its_method() {
+    for method in ["put", "post", "delete", "options", "head", "patch"] {
+        // A GET that generates, and beside it on the same path an operation
+        // progenitor fails on (its path parameter is not required).
+        let fragment = format!(
+            "openapi: 3.0.3\n\
+             info: {{title: t, version: '1'}}\n\
+             paths:\n  \
+               /things/{{id}}:\n    \
+                 get:\n      \
+                   operationId: GetThing\n      \
+                   parameters:\n      - {{name: id, in: path, required: true, schema: {{type: string}}}}\n      \
+                   responses:\n        '200': {{description: ok}}\n    \
+                 {method}:\n      \
+                   operationId: Broken{method}\n      \
+                   parameters:\n      - {{name: id, in: path, required: false, schema: {{type: string}}}}\n      \
+                   responses:\n        '200': {{description: ok}}\n"
+        );
+        let err = match xtask::generate::generate(&fragment, "fragment.yaml") {
+            Ok(_) => panic!("{method}: progenitor accepted a path parameter that is not required"),
+            Err(e) => e,
+        };
+        assert!(
+            err.contains(&format!("progenitor failed (in operation Broken{method})")),
+            "{method}: {err}"
+        );
+    }
+}
+
 /// Every file is derived; then one of them cannot be written (its directory
 /// is a file). The others must not have been replaced already.
 #[test]
