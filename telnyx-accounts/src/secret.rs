@@ -411,6 +411,23 @@ mod tests {
         );
     }
 
+    /// A page of accounts has a key per account: every one is masked, however
+    /// long each value is next to `[REDACTED]` and whatever comes between.
+    #[test]
+    fn scrub_masks_every_occurrence_of_a_field() {
+        let body = r#"[{"api_key":"K1"},{"API_KEY": "a-key-longer-than-the-mask-0123456789","id":"é"},{"api_key":"K3","api_key":"K4"}]"#;
+        assert_eq!(
+            scrub(body, &[]),
+            r#"[{"api_key":"[REDACTED]"},{"API_KEY": "[REDACTED]","id":"é"},{"api_key":"[REDACTED]","api_key":"[REDACTED]"}]"#
+        );
+        // A field name with no string value is left as it is, and the search
+        // goes on after it.
+        assert_eq!(
+            scrub(r#"{"password":null,"password":"pw"}"#, &[]),
+            r#"{"password":null,"password":"[REDACTED]"}"#
+        );
+    }
+
     #[test]
     fn scrub_masks_a_truncated_value() {
         let s = scrub(r#"{"api_token":"abcdef"#, &[]);

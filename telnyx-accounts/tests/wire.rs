@@ -573,6 +573,44 @@ async fn per_request_header_timeout_and_retries_override_the_client() {
     );
 }
 
+/// A `reqwest::Client` of the user's own (a proxy, custom roots, a default
+/// header) carries every request: its default header reaches the server.
+#[tokio::test]
+async fn requests_go_through_the_users_own_http_client() {
+    let mock = MockServer::start().await;
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "x-egress-proxy",
+        reqwest::header::HeaderValue::from_static("corp-1"),
+    );
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("HTTP client");
+    let client = Client::builder()
+        .api_key(mock.api_key())
+        .base_url(mock.base_url())
+        .http_client(http)
+        .build()
+        .expect("client");
+    client.managed_accounts().list().await.expect("list");
+    client
+        .organizations()
+        .users()
+        .groups_report_csv()
+        .await
+        .expect("csv");
+    let log = mock.requests();
+    assert_eq!(log.len(), 2, "{log:#?}");
+    for r in &log {
+        assert_eq!(r.header("x-egress-proxy"), Some("corp-1"), "{}", r.path);
+        assert_eq!(
+            r.header("authorization"),
+            Some(format!("Bearer {}", mock.api_key()).as_str())
+        );
+    }
+}
+
 #[tokio::test]
 async fn streams_walk_every_page_with_the_filters_kept() {
     let mock = MockServer::builder().accounts(130).start().await;
