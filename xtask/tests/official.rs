@@ -437,6 +437,49 @@ fn cutting_the_vendored_spec_reproduces_it_byte_for_byte() {
     );
 }
 
+/// What the whole official spec has around the twelve operations, and the
+/// cut must deal with: webhooks (dropped), a path-level parameter list
+/// (kept: it belongs to our operations too) and another operation on one of
+/// our paths (dropped).
+#[test]
+fn the_cut_drops_webhooks_and_other_operations_and_keeps_path_level_entries() {
+    let mut whole = official();
+    let yaml = |s: &str| serde_yaml::from_str::<Value>(s).expect("yaml");
+    let root = whole.as_mapping_mut().expect("object");
+    for key in ["webhooks", "x-webhooks"] {
+        root.insert(
+            key.into(),
+            yaml("callStatus: {post: {operationId: CallStatusWebhook}}"),
+        );
+    }
+    let path = root
+        .get_mut("paths")
+        .and_then(|p| p.get_mut("/managed_accounts/{id}"))
+        .and_then(Value::as_mapping_mut)
+        .expect("a path of ours");
+    path.insert(
+        "parameters".into(),
+        yaml("[{name: id, in: path, required: true, schema: {type: string}}]"),
+    );
+    path.insert(
+        "delete".into(),
+        yaml("{operationId: DeleteManagedAccount, responses: {'204': {description: gone}}}"),
+    );
+
+    let cut = xtask::upstream::cut(&whole).expect("cut");
+    let text = xtask::upstream::render(&cut).expect("render");
+    assert!(!text.contains("webhooks") && !text.contains("CallStatusWebhook"));
+    let path = &cut["paths"]["/managed_accounts/{id}"];
+    let keys: Vec<&str> = path
+        .as_mapping()
+        .expect("path")
+        .keys()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(keys, ["get", "patch", "parameters"]);
+    assert_eq!(path["parameters"][0]["name"], Value::from("id"));
+}
+
 /// A scratch copy of the three files `regen` keeps in step.
 fn scratch_root(name: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("regen-{name}"));
