@@ -45,7 +45,8 @@ usage: cargo xtask mutants [--crate client|mock|xtask]... [--in-diff BASE] [--sh
   --in-diff BASE   only the mutants on lines changed since the merge base of BASE and
                    HEAD (working tree included); when HEAD is already in BASE (a run
                    on BASE itself), the lines HEAD's own commit changed
-  --shard K/N      only the K-th of N slices of each crate's mutants (K from 0)
+  --shard K/N      only every N-th of each crate's mutants, from the K-th (K from 0):
+                   a sample of each crate, or one of N machines' share of the sweep
   --list           list the mutants that would run, and stop
   -- ARGS          passed to every cargo-mutants run as they are
 
@@ -209,7 +210,11 @@ pub fn cargo_mutants_args(
         Some(names) => args.extend(names.iter().map(|n| format!("--re=^{}$", escape_regex(n)))),
         None => {
             if let Some((k, n)) = opts.shard {
+                // Every N-th mutant, not the N-th consecutive slice: a shard
+                // is then a fair sample of the whole crate, and N shards on
+                // N machines still cover it exactly once.
                 args.push(format!("--shard={k}/{n}"));
+                args.push("--sharding=round-robin".to_owned());
             }
         }
     }

@@ -161,12 +161,16 @@ fn the_survivors_of_a_crates_own_tests_run_again_with_every_test_that_reaches_it
         tier1.contains(&format!("--test-package={MOCK_TIER1} ")),
         "{tier1}"
     );
-    assert!(tier1.contains("--shard=1/4"), "{tier1}");
+    assert!(
+        tier1.contains("--shard=1/4 --sharding=round-robin"),
+        "{tier1}"
+    );
     // The second tier is exactly the three survivors, unsharded.
     assert!(
         tier2.contains(&format!("--test-package={MOCK_TIER2} ")),
         "{tier2}"
     );
+    // (cargo-mutants refuses `--sharding` without `--shard`.)
     assert!(!tier2.contains("--shard"), "{tier2}");
     for name in [A, B, C] {
         assert!(
