@@ -152,6 +152,23 @@ impl fmt::Debug for Client {
 mod tests {
     use super::*;
 
+    /// The client reports the policy it was built with, so a request can
+    /// start from it (`.retry_policy(client.retry_policy().max_retries(0))`).
+    #[test]
+    fn the_client_reports_its_retry_policy() {
+        let policy = RetryPolicy::default()
+            .max_retries(7)
+            .initial_backoff(Duration::from_millis(20))
+            .full_jitter();
+        let client = Client::builder()
+            .api_key("k")
+            .retry_policy(policy)
+            .build()
+            .unwrap();
+        assert_eq!(client.retry_policy(), policy);
+        assert_eq!(client.max_retries(), 7);
+    }
+
     #[test]
     fn debug_shows_the_settings_and_redacts_the_key() {
         let b = Client::builder()

@@ -735,6 +735,17 @@ mod tests {
             "Telnyx API error 404 Not Found: Resource not found: The requested resource or URL could not be found. (code 10005) [request id req-1]"
         );
         assert_eq!(e.kind(), ApiErrorKind::NotFound);
+        // What `.unwrap()` prints: the status, the error, the request id and
+        // the attempts, with the body's size rather than the body.
+        let debug = format!("{e:?}");
+        for part in [
+            "ApiError { status: 404, errors: [",
+            "code: Some(\"10005\")",
+            "request_id: Some(\"req-1\")",
+            "body_len: 0, attempts: 1 }",
+        ] {
+            assert!(debug.contains(part), "{part} not in {debug}");
+        }
     }
 
     #[test]

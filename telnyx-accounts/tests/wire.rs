@@ -505,6 +505,7 @@ async fn invalid_input_fails_before_any_io_naming_the_parameter() {
             other => panic!("expected InvalidRequest for {parameter}, got {other:?}"),
         }
         assert!(err.to_string().contains(parameter), "{err}");
+        assert_eq!(err.attempts(), None, "nothing was attempted: {err}");
     }
     assert!(
         mock.requests().is_empty(),

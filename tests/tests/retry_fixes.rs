@@ -221,6 +221,7 @@ async fn a_connect_timeout_sent_nothing_so_even_create_is_retried() {
         }
         other => panic!("expected a connection error, got {other:?}"),
     }
+    assert_eq!(err.attempts(), Some(3));
     assert!(err.is_retryable());
     // Three connects of 200 ms each: the connect timeout bounded them.
     assert!(took >= Duration::from_millis(600), "{took:?}");
