@@ -47,6 +47,29 @@ async fn the_log_is_bounded_by_bytes() {
     assert!(!kept[..kept.len() - 1].iter().any(|r| r.body_omitted));
 }
 
+/// The budget counts what an entry holds: a long query is kept twice, as
+/// sent and as decoded pairs, and weighs both.
+#[tokio::test]
+async fn a_long_query_counts_against_the_log_budget() {
+    let mock = MockServer::builder().log_max_bytes(4096).start().await;
+    for n in 0..3 {
+        let email = format!("{n}{}", "q".repeat(1500));
+        get(
+            &mock,
+            &format!("/managed_accounts?filter[email][contains]={email}"),
+        )
+        .await;
+    }
+    let kept = mock.requests();
+    assert_eq!(
+        kept.len(),
+        1,
+        "three queries of 2 x 1.5 KB do not fit twice in 4 KB: {:?}",
+        kept.iter().map(|r| r.summary()).collect::<Vec<_>>()
+    );
+    assert!(kept[0].query.contains("2qqq"), "the newest is kept");
+}
+
 // -- item 11: expect and verify -----------------------------------------------------------
 
 #[tokio::test]

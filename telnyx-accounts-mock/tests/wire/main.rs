@@ -10,5 +10,6 @@ mod log;
 mod oauth;
 mod program;
 mod realism;
+mod seed;
 mod strict;
 mod users;
