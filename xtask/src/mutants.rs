@@ -183,6 +183,9 @@ fn parse_shard(s: &str) -> Option<(u32, u32)> {
     (k < n).then_some((k, n))
 }
 
+/// The test timeout of the second tier's runs.
+pub const SECOND_TIER_TIMEOUT: Duration = Duration::from_secs(300);
+
 /// The arguments after `cargo` for one cargo-mutants run over `krate`'s
 /// mutants with `packages`' tests, writing to `out` (its `mutants.out`).
 ///
@@ -207,7 +210,14 @@ pub fn cargo_mutants_args(
         args.push(format!("--in-diff={}", diff.display()));
     }
     match only {
-        Some(names) => args.extend(names.iter().map(|n| format!("--re=^{}$", escape_regex(n)))),
+        Some(names) => {
+            // cargo-mutants times its baseline with the mutated package's
+            // tests only, so its automatic timeout (4 times that, at least
+            // a minute) is too short for every test that reaches the crate:
+            // those take about a minute on a loaded 2-core machine.
+            args.push(format!("--timeout={}", SECOND_TIER_TIMEOUT.as_secs()));
+            args.extend(names.iter().map(|n| format!("--re=^{}$", escape_regex(n))));
+        }
         None => {
             if let Some((k, n)) = opts.shard {
                 // Every N-th mutant, not the N-th consecutive slice: a shard

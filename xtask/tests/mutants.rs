@@ -172,6 +172,9 @@ fn the_survivors_of_a_crates_own_tests_run_again_with_every_test_that_reaches_it
     );
     // (cargo-mutants refuses `--sharding` without `--shard`.)
     assert!(!tier2.contains("--shard"), "{tier2}");
+    // Its own timeout: cargo-mutants would time the tier 1 tests only.
+    assert!(tier2.contains("--timeout=300 "), "{tier2}");
+    assert!(!tier1.contains("--timeout"), "{tier1}");
     for name in [A, B, C] {
         assert!(
             tier2.contains(&format!("--re=^{}$", escape_regex(name))),
