@@ -708,15 +708,13 @@ mod tests {
         assert!(parse_error_body(b"{\"errors\":{}}").is_empty());
     }
 
-    #[test]
-    fn display_is_a_sentence_with_the_first_error_and_request_id() {
-        let e = ApiError {
-            status: 404,
-            errors: parse_error_body(
-                br#"{"errors":[{"code":"10005","title":"Resource not found","detail":"The requested resource or URL could not be found.","source":{"pointer":"/"}}]}"#,
-            ),
+    /// A retrieve's error: `status`, with `body` as Telnyx's error body.
+    fn api_error(status: u16, body: &[u8], retry_after: Option<Duration>) -> ApiError {
+        ApiError {
+            status,
+            errors: parse_error_body(body),
             request_id: Some("req-1".into()),
-            retry_after: None,
+            retry_after,
             rate_limit: None,
             headers: HeaderMap::new(),
             body: Bytes::new(),
@@ -729,7 +727,47 @@ mod tests {
                 stop: RetryStop::NotRetryable,
                 auth: Auth::ApiKey,
             },
-        };
+        }
+    }
+
+    #[test]
+    fn each_status_has_its_kind() {
+        for (status, kind) in [
+            (400, ApiErrorKind::BadRequest),
+            (401, ApiErrorKind::Authentication),
+            (403, ApiErrorKind::PermissionDenied),
+            (404, ApiErrorKind::NotFound),
+            (409, ApiErrorKind::Conflict),
+            (422, ApiErrorKind::UnprocessableEntity),
+            (429, ApiErrorKind::RateLimited),
+            (500, ApiErrorKind::Server),
+            (503, ApiErrorKind::Server),
+            (418, ApiErrorKind::Other),
+            (302, ApiErrorKind::Other),
+        ] {
+            assert_eq!(ApiErrorKind::from_status(status), kind, "{status}");
+        }
+    }
+
+    #[test]
+    fn a_rate_limit_says_when_to_retry() {
+        let body = br#"{"errors":[{"code":"10011","title":"Too many requests"}]}"#;
+        let e = api_error(429, body, Some(Duration::from_millis(2500)));
+        assert_eq!(
+            e.to_string(),
+            "Telnyx API error 429 Too Many Requests: Too many requests (code 10011); retry after 2.5 s [request id req-1]"
+        );
+        let e = api_error(429, body, None);
+        assert!(e.to_string().contains("; slow down and retry later"), "{e}");
+    }
+
+    #[test]
+    fn display_is_a_sentence_with_the_first_error_and_request_id() {
+        let e = api_error(
+            404,
+            br#"{"errors":[{"code":"10005","title":"Resource not found","detail":"The requested resource or URL could not be found.","source":{"pointer":"/"}}]}"#,
+            None,
+        );
         assert_eq!(
             e.to_string(),
             "Telnyx API error 404 Not Found: Resource not found: The requested resource or URL could not be found. (code 10005) [request id req-1]"
