@@ -101,6 +101,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_id_prints_as_it_is_sent() {
+        let uuid = Uuid::parse_str("f65ceda4-6522-4ad6-aede-98de83385123").unwrap();
+        assert_eq!(
+            Id::from(uuid).to_string(),
+            "f65ceda4-6522-4ad6-aede-98de83385123"
+        );
+        assert_eq!(format!("[{}]", Id::from("acct-7")), "[acct-7]");
+    }
+
+    #[test]
     fn ids_that_would_change_the_path_are_refused() {
         for bad in [
             "", ".", "..", "a/b", "a?b", "a#b", "a%2Fb", "a b", "a\\b", "a\nb",
