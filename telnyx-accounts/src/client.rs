@@ -170,6 +170,13 @@ mod tests {
     }
 
     #[test]
+    fn the_client_paces_itself_unless_told_not_to() {
+        let b = || Client::builder().api_key("k");
+        assert!(b().build().unwrap().pacing());
+        assert!(!b().pacing(false).build().unwrap().pacing());
+    }
+
+    #[test]
     fn debug_shows_the_settings_and_redacts_the_key() {
         let b = Client::builder()
             .api_key("SECRETKEY123")

@@ -478,6 +478,29 @@ async fn f24_truncated_json_is_a_decode_error_and_not_retried() {
     assert_eq!(seen(&mock, RETRIEVE), 1);
 }
 
+/// A decode error shows the body's first 200 characters, and says with `…`
+/// when there was more.
+#[tokio::test]
+async fn f24b_a_decode_errors_snippet_is_the_first_200_characters() {
+    let mock = MockServer::start().await;
+    let id = enabled_id(&mock);
+    // Not an account: `data` is a string, padded to the length wanted.
+    let body = |len: usize| {
+        let head = r#"{"data":""#;
+        format!("{head}{}\"}}", "é".repeat(len - head.len() - 2))
+    };
+    let first_200: String = body(201).chars().take(200).collect();
+    for (len, shown) in [(200, body(200)), (201, format!("{first_200}…"))] {
+        let text = body(len);
+        assert_eq!(text.chars().count(), len);
+        mock.fail_next(Fault::json_200(text));
+        match client(&mock).managed_accounts().retrieve(id.as_str()).await {
+            Err(Error::Decode(e)) => assert_eq!(e.snippet, shown, "{len} characters"),
+            other => panic!("expected a decode error, got {other:?}"),
+        }
+    }
+}
+
 #[tokio::test]
 async fn f25_empty_200_is_a_decode_error() {
     let mock = MockServer::start().await;

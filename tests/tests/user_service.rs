@@ -104,7 +104,8 @@ fn every_model_built_with_its_builder_reads_back_equal() {
         .build();
     round_trip(&listing);
     round_trip(&Balance::builder().balance("0.10").build());
-    round_trip(&Amount::new("300.00"));
+    assert_eq!(round_trip(&Amount::new("300.00")), r#""300.00""#);
+    assert_eq!(Amount::new("300.00").as_str(), "300.00");
     round_trip(
         &AllocatableChannels::builder()
             .allocatable_global_outbound_channels(500)
@@ -145,7 +146,10 @@ fn every_model_built_with_its_builder_reads_back_equal() {
         .total_pages(3)
         .total_results(55)
         .build();
-    round_trip(&meta);
+    assert_eq!(
+        round_trip(&meta),
+        r#"{"page_number":2,"page_size":25,"total_pages":3,"total_results":55}"#
+    );
     let page = Page::new(vec![listing.clone(), listing], meta);
     assert!(page.has_next_page());
     round_trip(&page);
