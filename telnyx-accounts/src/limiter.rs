@@ -579,6 +579,43 @@ mod tests {
         assert!((0..1000).all(|_| s.poll_grant(t0).is_ok()));
     }
 
+    /// Two requests in flight are both refused: the hold lasts until the
+    /// later of their waits, whichever answer comes first.
+    #[test]
+    fn the_longer_of_two_429s_waits_holds_everyone() {
+        let refused = |wait_s: u64| Observation {
+            status: 429,
+            rate_limit: None,
+            server_delay: Some(Duration::from_secs(wait_s)),
+        };
+        // (first wait, second wait 0.5 s later, the hold's end in ms)
+        for (first, second, held_ms) in [(1, 3, 3_500), (3, 1, 3_000)] {
+            let t0 = Instant::now();
+            let mut s = State::default();
+            let k = s.poll_grant(t0).ok().unwrap();
+            answer(&mut s, k, 200, None, t0);
+            let (a, b) = (
+                s.poll_grant(t0).ok().unwrap(),
+                s.poll_grant(t0).ok().unwrap(),
+            );
+            s.released += 1;
+            s.observe(a, &refused(first), t0);
+            s.released += 1;
+            s.observe(b, &refused(second), t0 + Duration::from_millis(500));
+            let until = t0 + Duration::from_millis(500) + Duration::from_secs(3);
+            let until = if first == 3 {
+                t0 + Duration::from_secs(3)
+            } else {
+                until
+            };
+            assert!(
+                s.poll_grant(until - Duration::from_millis(1)).is_err(),
+                "{first} s then {second} s"
+            );
+            assert!(s.poll_grant(until).is_ok(), "{first} s then {second} s");
+        }
+    }
+
     #[test]
     fn a_429_holds_everyone_until_its_wait_is_over() {
         let t0 = Instant::now();
