@@ -602,12 +602,7 @@ mod tests {
             s.observe(a, &refused(first), t0);
             s.released += 1;
             s.observe(b, &refused(second), t0 + Duration::from_millis(500));
-            let until = t0 + Duration::from_millis(500) + Duration::from_secs(3);
-            let until = if first == 3 {
-                t0 + Duration::from_secs(3)
-            } else {
-                until
-            };
+            let until = t0 + Duration::from_millis(held_ms);
             assert!(
                 s.poll_grant(until - Duration::from_millis(1)).is_err(),
                 "{first} s then {second} s"
