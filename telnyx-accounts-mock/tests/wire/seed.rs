@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use serde_json::{json, Value};
+use serde_json::json;
 use telnyx_accounts_mock::MockServer;
 
 use crate::common::get;
