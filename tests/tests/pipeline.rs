@@ -581,6 +581,12 @@ async fn hooks_run_in_order_on_every_attempt_change_headers_and_never_see_the_ke
     assert_eq!((counts.attempts, counts.retries), (2, 1));
     assert_eq!(counts.statuses.get(&503), Some(&1));
     assert_eq!(counts.statuses.get(&200), Some(&1));
+    // A counter logged as it is shows the same counts.
+    let logged = format!("{counter:?}");
+    assert!(
+        logged.starts_with("RequestCounter(RequestCounts { attempts: 2, retries: 1,"),
+        "{logged}"
+    );
 
     // The CSV report goes through the same path.
     lines.lock().unwrap().clear();
