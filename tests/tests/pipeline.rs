@@ -454,6 +454,35 @@ async fn a_wait_that_would_end_past_the_deadline_is_not_started() {
     assert_eq!(api.retry_after(), Some(Duration::from_secs(2)));
 }
 
+/// A server that asks for a longer wait than the policy accepts gets the
+/// error back at once, with the wait it asked for, instead of being waited
+/// out.
+#[tokio::test]
+async fn a_server_delay_over_the_policys_cap_is_returned_not_waited_out() {
+    let mock = MockServer::start().await;
+    let id = mock.accounts()[0].id;
+    mock.inject(
+        FaultRule::new(Fault::Unavailable(RetryHint::Seconds(30)))
+            .operation("RetrieveManagedAccount")
+            .always(),
+    );
+    let client = builder(&mock)
+        .retry_policy(RetryPolicy::default().max_server_delay(Duration::from_secs(1)))
+        .build()
+        .unwrap();
+    let err = client.managed_accounts().retrieve(id).await.unwrap_err();
+    assert_eq!(
+        err.retry_stop(),
+        Some(RetryStop::ServerDelayTooLong),
+        "{err}"
+    );
+    assert_eq!(err.attempts(), Some(1));
+    let Error::Api(api) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(api.retry_after(), Some(Duration::from_secs(30)));
+}
+
 #[tokio::test]
 async fn a_zero_per_request_timeout_or_deadline_is_refused_before_sending() {
     let mock = MockServer::start().await;
