@@ -818,6 +818,40 @@ async fn f32_create_after_a_500_is_not_retried() {
     assert_eq!(e.attempts(), 1);
     assert_eq!(seen(&mock, CREATE), 1);
     assert_eq!(mock.accounts().len(), before);
+    // The caller is told to check, since a 500 may come after the work.
+    let text = e.to_string();
+    assert!(
+        text.contains("; it may have been processed: check before sending it again"),
+        "{text}"
+    );
+}
+
+/// Only a create that may have happened says so: not one refused with a
+/// 4xx, and not a read, which is simply retried or not.
+#[tokio::test]
+async fn f32b_only_an_ambiguous_create_says_it_may_have_been_processed() {
+    let mock = MockServer::start().await;
+    let id = enabled_id(&mock);
+    mock.inject(FaultRule::new(Fault::Status(422)).operation(CREATE));
+    let refused = client(&mock)
+        .managed_accounts()
+        .create("Refused Inc")
+        .await
+        .unwrap_err();
+    mock.inject(
+        FaultRule::new(Fault::Status(500))
+            .operation(RETRIEVE)
+            .always(),
+    );
+    let read = client(&mock)
+        .managed_accounts()
+        .retrieve(id.as_str())
+        .max_retries(0)
+        .await
+        .unwrap_err();
+    for e in [refused, read] {
+        assert!(!e.to_string().contains("may have been processed"), "{e}");
+    }
 }
 
 #[tokio::test]
