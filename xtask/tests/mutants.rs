@@ -201,6 +201,27 @@ fn the_survivors_of_a_crates_own_tests_run_again_with_every_test_that_reaches_it
 }
 
 #[test]
+fn mutants_a_rerun_selects_beyond_the_survivors_are_not_counted() {
+    let sb = Sandbox::new("extras");
+    sb.results_with(MOCK_TIER1, 5, 1, &[A, B], &[C], 2);
+    // Three survivors rerun; cargo-mutants also ran two other mutants, one
+    // of them missed, which no sample asked for.
+    const D: &str = "telnyx-accounts-mock/src/faults.rs:9:1: replace f -> bool with true";
+    sb.results(MOCK_TIER2, 3, 0, &[B, D]);
+
+    let out = sb.xtask(&["--crate", "mock"]);
+    let report = stdout(&out);
+    assert!(
+        report.contains(
+            "mock: 9 mutants: 7 caught, 1 missed, 0 timeout, 1 unviable; \
+             87.5 % of the 8 viable caught"
+        ),
+        "{report}"
+    );
+    assert!(!report.contains(D), "{report}");
+}
+
+#[test]
 fn a_crate_whose_own_tests_catch_everything_needs_no_second_run() {
     let sb = Sandbox::new("clean");
     sb.results(MOCK_TIER1, 4, 2, &[]);
