@@ -429,6 +429,15 @@ mod tests {
     }
 
     #[test]
+    fn a_secret_prints_as_redacted_every_way() {
+        let key = SecretString::from("KEY0123");
+        assert_eq!(
+            format!("{key} {key:?} {key:#?}"),
+            "[REDACTED] [REDACTED] [REDACTED]"
+        );
+    }
+
+    #[test]
     fn scrub_masks_a_truncated_value() {
         let s = scrub(r#"{"api_token":"abcdef"#, &[]);
         assert_eq!(s, r#"{"api_token":"[REDACTED]"#);

@@ -181,6 +181,8 @@ async fn f04_reset_before_the_response_of_a_create_is_not_retried() {
         Err(Error::Connection(e)) => {
             assert!(!e.before_send, "the request was sent: {e}");
             assert_eq!(e.attempts, 1);
+            // Sent, and no answer: the caller is told to check.
+            assert!(e.to_string().contains("it may have been processed"), "{e}");
         }
         other => panic!("expected a connection error, got {other:?}"),
     }
