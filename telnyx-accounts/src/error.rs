@@ -730,6 +730,22 @@ mod tests {
         }
     }
 
+    /// Code written against the old name still gets the right answer.
+    #[test]
+    #[allow(deprecated)]
+    fn is_transient_is_is_retryable() {
+        let refused = Error::invalid("id", "is empty");
+        assert!(!refused.is_transient());
+        let throttled = Error::Api(Box::new(ApiError {
+            call: CallInfo {
+                retryable: true,
+                ..api_error(429, b"", None).call
+            },
+            ..api_error(429, b"", None)
+        }));
+        assert!(throttled.is_transient() && throttled.is_retryable());
+    }
+
     #[test]
     fn each_status_has_its_kind() {
         for (status, kind) in [
