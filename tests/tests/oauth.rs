@@ -518,6 +518,35 @@ async fn a_401_from_an_expired_token_refreshes_once_and_retries_the_call_once() 
     );
 }
 
+/// The API refused the token, and getting a new one failed: the refused
+/// token is forgotten, so the next call asks for a new one instead of
+/// sending it again.
+#[tokio::test]
+async fn a_refused_token_is_not_sent_again_after_its_refresh_failed() {
+    let mock = mock().await;
+    let client = builder(&mock)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    client.managed_accounts().list().await.expect("first");
+    mock.expire_tokens();
+    mock.inject(FaultRule::new(Fault::Status(503)).path("/oauth/token"));
+    let err = client
+        .managed_accounts()
+        .list()
+        .await
+        .expect_err("no token");
+    assert!(err.is_token_error(), "{err}");
+
+    mock.clear_requests();
+    client.managed_accounts().list().await.expect("a new token");
+    assert_eq!(
+        sequence(&mock),
+        ["TOKEN 200", "ListManagedAccounts 200"],
+        "the refused token was sent again"
+    );
+}
+
 #[tokio::test]
 async fn a_token_that_keeps_being_refused_is_not_retried_in_a_loop() {
     // Tokens that expire as they are issued: every call is refused.
