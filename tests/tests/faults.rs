@@ -190,6 +190,35 @@ async fn f04_reset_before_the_response_of_a_create_is_not_retried() {
     assert_eq!(mock.accounts().len(), before);
 }
 
+/// A connection error says what went wrong underneath, not only reqwest's
+/// "error sending request".
+#[tokio::test]
+async fn f04b_a_refused_connection_says_it_was_refused() {
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let client = Client::builder()
+        .api_key("k")
+        .base_url(format!("http://127.0.0.1:{closed}/v2"))
+        .build()
+        .unwrap();
+    let err = client
+        .managed_accounts()
+        .list()
+        .max_retries(0)
+        .await
+        .unwrap_err();
+    let Error::Connection(e) = &err else {
+        panic!("expected a connection error, got {err:?}")
+    };
+    assert!(
+        e.message.to_lowercase().contains("refused"),
+        "{}",
+        e.message
+    );
+}
+
 #[tokio::test]
 async fn f05_reset_mid_body_is_retried() {
     let elapsed = retrieve_after_one(Fault::ResetMidBody).await;

@@ -392,6 +392,34 @@ async fn the_retry_budget_bounds_total_attempts_under_a_permanent_outage() {
     assert_eq!(response.attempts(), 2);
 }
 
+/// A call that succeeds after retrying puts back what its retries took, so
+/// a small budget survives one blip after another.
+#[tokio::test]
+async fn a_success_after_retries_gives_back_what_they_took() {
+    let mock = MockServer::start().await;
+    let id = mock.accounts()[0].id;
+    // 10 tokens: two retries at 5 each.
+    let client = builder(&mock)
+        .retry_policy(quick(2))
+        .retry_budget(RetryBudget::default().capacity(10))
+        .build()
+        .unwrap();
+    for round in 0..3 {
+        mock.inject(
+            FaultRule::new(Fault::Status(503))
+                .operation("RetrieveManagedAccount")
+                .times(2),
+        );
+        let response = client
+            .managed_accounts()
+            .retrieve(id)
+            .send_with_response()
+            .await
+            .unwrap_or_else(|e| panic!("round {round}: {e}"));
+        assert_eq!(response.attempts(), 3, "round {round}");
+    }
+}
+
 #[tokio::test]
 async fn the_deadline_cuts_a_slow_call_across_attempts() {
     let mock = MockServer::start().await;
