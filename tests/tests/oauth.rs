@@ -33,6 +33,16 @@ async fn mock() -> MockServer {
         .await
 }
 
+/// The mock with 50 ms of latency, so that concurrent calls are in flight
+/// together.
+async fn slow_mock() -> MockServer {
+    MockServer::builder()
+        .client_credentials(ID, SECRET)
+        .latency(Duration::from_millis(50))
+        .start()
+        .await
+}
+
 fn builder(mock: &MockServer) -> ClientBuilder {
     Client::builder()
         .client_credentials(ID, SECRET)
@@ -349,11 +359,7 @@ async fn the_token_is_refreshed_before_it_expires() {
 async fn a_hundred_concurrent_calls_make_one_token_request() {
     // 50 ms of latency: the token request is still under way when all 100
     // tasks need a token.
-    let mock = MockServer::builder()
-        .client_credentials(ID, SECRET)
-        .latency(Duration::from_millis(50))
-        .start()
-        .await;
+    let mock = slow_mock().await;
     let client = client(&mock);
     let tasks: Vec<_> = (0..100)
         .map(|i| {
@@ -380,11 +386,7 @@ async fn a_hundred_concurrent_calls_make_one_token_request() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_hundred_concurrent_calls_share_one_token_error() {
-    let mock = MockServer::builder()
-        .client_credentials(ID, SECRET)
-        .latency(Duration::from_millis(50))
-        .start()
-        .await;
+    let mock = slow_mock().await;
     let client = Client::builder()
         .client_credentials(ID, "wrong-secret")
         .base_url(mock.base_url())
@@ -595,11 +597,7 @@ async fn a_token_that_keeps_being_refused_is_not_retried_in_a_loop() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_hundred_calls_refused_with_the_same_token_make_one_token_request() {
     // The latency keeps every task's refused call in flight together.
-    let mock = MockServer::builder()
-        .client_credentials(ID, SECRET)
-        .latency(Duration::from_millis(50))
-        .start()
-        .await;
+    let mock = slow_mock().await;
     let client = client(&mock);
     client.managed_accounts().list().await.expect("first");
     mock.expire_tokens();
