@@ -718,6 +718,16 @@ mod tests {
     use super::*;
     use crate::error::Error;
 
+    /// What `assert_eq!` on two pages compares: the items and the paging,
+    /// each of them.
+    #[test]
+    fn pages_are_equal_when_their_items_and_paging_are() {
+        let meta = |n| PageMeta::builder().page_number(n).page_size(1).build();
+        assert_eq!(Page::new(vec![7], meta(1)), Page::new(vec![7], meta(1)));
+        assert_ne!(Page::new(vec![7], meta(1)), Page::new(vec![8], meta(1)));
+        assert_ne!(Page::new(vec![7], meta(1)), Page::new(vec![7], meta(2)));
+    }
+
     /// Ten pages of one item; page 2 fails (or panics); page 3 never
     /// finishes and records whether its fetch was dropped.
     #[derive(Clone)]

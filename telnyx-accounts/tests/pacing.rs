@@ -332,6 +332,33 @@ async fn a_deadline_that_passes_while_queued_is_a_timeout_that_says_so() {
     assert_eq!(mock.requests().len(), 1, "the second call was never sent");
 }
 
+/// A call dropped while in flight (a `select!`, a `timeout`, an aborted
+/// task) hands its pass back: it does not count as a request still awaiting
+/// its answer, which would hold the client's next call (here the first one's
+/// probe would hold it for
+/// [`PROBE_PATIENCE`](telnyx_accounts::limiter::PROBE_PATIENCE)).
+#[tokio::test]
+async fn a_call_dropped_in_flight_does_not_hold_up_the_next() {
+    let mock = MockServer::start().await;
+    mock.inject(
+        FaultRule::new(Fault::Delay(Duration::from_secs(30)))
+            .operation("ListManagedAccounts")
+            .times(1),
+    );
+    let client = builder(&mock).build().unwrap();
+    let dropped =
+        tokio::time::timeout(Duration::from_millis(100), client.managed_accounts().list()).await;
+    assert!(dropped.is_err(), "the first call was still waiting");
+    let next = client
+        .managed_accounts()
+        .list()
+        .deadline(Duration::from_millis(600))
+        .send_with_response()
+        .await
+        .expect("goes at once, not after the dropped call's probe");
+    assert_eq!(next.attempts(), 1);
+}
+
 /// 100 pages at 20 ms: the default walk fetches several pages at once, and
 /// still yields every account once, in the order a one-page-at-a-time walk
 /// does.

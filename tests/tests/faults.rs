@@ -241,12 +241,14 @@ async fn f07_headers_always_slower_than_the_timeout() {
             .always(),
     );
     let started = Instant::now();
-    match impatient(&mock)
+    let result = impatient(&mock)
         .managed_accounts()
         .retrieve(id.as_str())
         .max_retries(1)
-        .await
-    {
+        .await;
+    // What a caller reads without matching on the kind.
+    assert_eq!(result.as_ref().err().and_then(Error::attempts), Some(2));
+    match result {
         Err(Error::Timeout(e)) => {
             assert_eq!(e.timeout, SLOW);
             assert_eq!(e.attempts, 2);

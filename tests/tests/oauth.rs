@@ -715,6 +715,11 @@ async fn token_endpoint_errors_are_surfaced_as_such_and_the_call_is_not_sent() {
                 "{e}"
             );
             assert!(!e.to_string().contains("LEAKY-TOKEN"), "{e}");
+            // The body is still there to read, with the token masked.
+            assert_eq!(
+                e.snippet,
+                r#"{"access_token":"[REDACTED]","expires_in":60}"#
+            );
         }
         other => panic!("expected a decode error, got {other:?}"),
     }

@@ -392,6 +392,32 @@ async fn the_retry_budget_bounds_total_attempts_under_a_permanent_outage() {
     assert_eq!(response.attempts(), 2);
 }
 
+/// A budget's costs are the ones it was built with: at 25 tokens a retry,
+/// 50 tokens pay for two retries, however many calls ask.
+#[tokio::test]
+async fn a_retry_costs_what_the_budget_says() {
+    let mock = MockServer::start().await;
+    let id = mock.accounts()[0].id;
+    mock.inject(
+        FaultRule::new(Fault::Status(503))
+            .operation("RetrieveManagedAccount")
+            .always(),
+    );
+    let client = builder(&mock)
+        .retry_policy(quick(3))
+        .retry_budget(RetryBudget::default().capacity(50).retry_cost(25))
+        .build()
+        .unwrap();
+    let mut attempts = Vec::new();
+    for _ in 0..2 {
+        let err = client.managed_accounts().retrieve(id).await.unwrap_err();
+        assert_eq!(err.retry_stop(), Some(RetryStop::BudgetExhausted), "{err}");
+        attempts.push(err.attempts());
+    }
+    // At the default 5 a retry: 4 and 4 (each call's three retries).
+    assert_eq!(attempts, [Some(3), Some(1)]);
+}
+
 /// A call that succeeds after retrying puts back what its retries took, so
 /// a small budget survives one blip after another.
 #[tokio::test]
