@@ -167,10 +167,10 @@ impl Hook for Timeline {
     }
 }
 
-/// Eight tasks loop over calls; one 429 (with `x-ratelimit-reset: 1`) comes
-/// back. With pacing, no task sends anything for the next second; without,
-/// the other tasks go on.
-async fn attempts_during_a_429s_wait(pacing: bool) -> usize {
+/// Eight tasks loop over calls; one 429 comes back, asking for a wait of
+/// `wait` by `hint`. With pacing, no task sends anything for that wait;
+/// without, the other tasks go on.
+async fn attempts_during_a_429s_wait(pacing: bool, hint: RetryHint, wait: Duration) -> usize {
     let mock = MockServer::builder().accounts(20).start().await;
     let timeline = Timeline::default();
     let client = builder(&mock)
@@ -195,8 +195,8 @@ async fn attempts_during_a_429s_wait(pacing: bool) -> usize {
         })
         .collect();
     guarded("some traffic", mock.wait_for_requests(40)).await;
-    mock.inject(FaultRule::new(Fault::RateLimited(RetryHint::RateLimitReset(1))).times(1));
-    // Until the 429 has come back, and a second and a half more.
+    mock.inject(FaultRule::new(Fault::RateLimited(hint)).times(1));
+    // Until the 429 has come back, and half a second past its wait.
     guarded("the 429", async {
         while timeline.refused.lock().unwrap().is_empty() {
             tokio::task::yield_now().await;
@@ -204,30 +204,39 @@ async fn attempts_during_a_429s_wait(pacing: bool) -> usize {
     })
     .await;
     let refused = timeline.refused.lock().unwrap()[0];
-    tokio::time::sleep_until((refused + Duration::from_millis(1_500)).into()).await;
+    tokio::time::sleep_until((refused + wait + Duration::from_millis(500)).into()).await;
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
     for t in tasks {
         guarded("the tasks", t).await.expect("join");
     }
     let sent = timeline.sent.lock().unwrap();
-    // Attempts sent after the 429 was seen, within its second of waiting
-    // (a little slack for the moment the hook ran after the limiter).
+    // Attempts sent after the 429 was seen, within its wait (a little slack
+    // for the moment the hook ran after the limiter).
+    let slack = Duration::from_millis(20);
     sent.iter()
-        .filter(|t| {
-            **t > refused + Duration::from_millis(20) && **t < refused + Duration::from_millis(950)
-        })
+        .filter(|t| **t > refused + slack && **t < refused + wait - slack * 2)
         .count()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_429_pauses_every_task_of_the_client() {
-    let paced = attempts_during_a_429s_wait(true).await;
+    let reset = || RetryHint::RateLimitReset(1);
+    let paced = attempts_during_a_429s_wait(true, reset(), Duration::from_secs(1)).await;
     assert_eq!(paced, 0, "with pacing, every task holds for the 429's wait");
-    let unpaced = attempts_during_a_429s_wait(false).await;
+    let unpaced = attempts_during_a_429s_wait(false, reset(), Duration::from_secs(1)).await;
     assert!(
         unpaced > 10,
         "control: without pacing the other tasks go on ({unpaced} attempts)"
     );
+}
+
+/// The hold lasts as long as the 429's `Retry-After` says, not the one
+/// second assumed when a 429 says nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_task_holds_for_a_429s_retry_after() {
+    let wait = Duration::from_secs(2);
+    let during = attempts_during_a_429s_wait(true, RetryHint::Seconds(2), wait).await;
+    assert_eq!(during, 0, "every task holds for the whole Retry-After");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
