@@ -33,6 +33,18 @@ fn seen(mock: &MockServer, op: &str) -> usize {
         .count()
 }
 
+/// A mock whose retrieve of the returned account always answers 503.
+async fn retrieve_always_503() -> (MockServer, uuid::Uuid) {
+    let mock = MockServer::start().await;
+    let id = mock.accounts()[0].id;
+    mock.inject(
+        FaultRule::new(Fault::Status(503))
+            .operation("RetrieveManagedAccount")
+            .always(),
+    );
+    (mock, id)
+}
+
 /// A fast policy for tests that retry: 10 ms backoff.
 fn quick(retries: u32) -> RetryPolicy {
     RetryPolicy::default()
@@ -284,13 +296,7 @@ async fn a_response_and_a_decode_error_carry_the_rate_limit_and_request_id() {
 
 #[tokio::test]
 async fn retry_policy_none_makes_one_attempt_on_the_client_and_per_request() {
-    let mock = MockServer::start().await;
-    let id = mock.accounts()[0].id;
-    mock.inject(
-        FaultRule::new(Fault::Status(503))
-            .operation("RetrieveManagedAccount")
-            .always(),
-    );
+    let (mock, id) = retrieve_always_503().await;
     let none = builder(&mock)
         .retry_policy(RetryPolicy::none())
         .build()
@@ -344,13 +350,7 @@ async fn a_custom_backoff_sets_the_waits() {
 
 #[tokio::test]
 async fn the_retry_budget_bounds_total_attempts_under_a_permanent_outage() {
-    let mock = MockServer::start().await;
-    let id = mock.accounts()[0].id;
-    mock.inject(
-        FaultRule::new(Fault::Status(503))
-            .operation("RetrieveManagedAccount")
-            .always(),
-    );
+    let (mock, id) = retrieve_always_503().await;
     // 50 tokens, 5 a retry: ten retries between all clones, then none.
     let client = builder(&mock)
         .retry_policy(quick(3))
@@ -396,13 +396,7 @@ async fn the_retry_budget_bounds_total_attempts_under_a_permanent_outage() {
 /// 50 tokens pay for two retries, however many calls ask.
 #[tokio::test]
 async fn a_retry_costs_what_the_budget_says() {
-    let mock = MockServer::start().await;
-    let id = mock.accounts()[0].id;
-    mock.inject(
-        FaultRule::new(Fault::Status(503))
-            .operation("RetrieveManagedAccount")
-            .always(),
-    );
+    let (mock, id) = retrieve_always_503().await;
     let client = builder(&mock)
         .retry_policy(quick(3))
         .retry_budget(RetryBudget::default().capacity(50).retry_cost(25))
