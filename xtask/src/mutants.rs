@@ -483,10 +483,13 @@ pub fn run(root: &Path, opts: &MutantsOptions) -> Result<(Vec<String>, bool), St
                 Some(t) => Some(t.survivors()),
             };
             let out = dir.join(krate.name()).join(format!("tier{}", i + 1));
-            // Stale results would be read as this run's.
-            let _ = fs::remove_dir_all(&out);
-            fs::create_dir_all(&out)
-                .map_err(|e| format!("{}: cannot create: {e}", out.display()))?;
+            // Stale results would be read as this run's. A listing writes
+            // none, and leaves alone those of a sweep running elsewhere.
+            if !opts.list {
+                let _ = fs::remove_dir_all(&out);
+                fs::create_dir_all(&out)
+                    .map_err(|e| format!("{}: cannot create: {e}", out.display()))?;
+            }
             println!(
                 "mutants: {} (tier {}: tests of {})",
                 krate.package(),

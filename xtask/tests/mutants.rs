@@ -324,6 +324,24 @@ fn list_lists_each_crate_once_and_tests_nothing() {
     assert!(runs.iter().all(|(a, _)| a.ends_with(" --list")), "{runs:?}");
 }
 
+/// Listing while a sweep runs (from another terminal) leaves that sweep's
+/// results alone: they are written as it goes, and read at its end.
+#[test]
+fn list_leaves_a_running_sweeps_results_alone() {
+    let sb = Sandbox::new("list-while-running");
+    let running = sb.root.join("target/mutants/mock/tier1/mutants.out");
+    fs::create_dir_all(running.join("log")).expect("mkdir");
+    fs::write(running.join("log/baseline.log"), "building").expect("write");
+    let out = sb.xtask(&["--list", "--crate", "mock"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        fs::read_to_string(running.join("log/baseline.log"))
+            .ok()
+            .as_deref(),
+        Some("building")
+    );
+}
+
 /// A repository with `main` (one commit) and `branch` (one more, changing
 /// `lib.rs` and a README).
 fn repo(sb: &Sandbox) {
