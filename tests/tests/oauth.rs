@@ -424,6 +424,36 @@ async fn a_hundred_concurrent_calls_share_one_token_error() {
     assert_eq!(token_requests(&mock).len(), 2);
 }
 
+/// A token request whose connection is lost is shared the same way: one
+/// request, and every waiting call gets its connection error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hundred_concurrent_calls_share_one_lost_token_connection() {
+    let mock = slow_mock().await;
+    mock.inject(
+        FaultRule::new(Fault::DropConnection)
+            .path("/oauth/token")
+            .always(),
+    );
+    let client = builder(&mock)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let tasks: Vec<_> = (0..100)
+        .map(|_| {
+            let c = client.clone();
+            tokio::spawn(async move { c.managed_accounts().list().await })
+        })
+        .collect();
+    for t in tasks {
+        match t.await.unwrap() {
+            Err(e @ Error::Connection(_)) => assert!(e.is_token_error(), "{e}"),
+            other => panic!("expected the token request's connection error, got {other:?}"),
+        }
+    }
+    assert_eq!(token_requests(&mock).len(), 1, "{:?}", sequence(&mock));
+    assert!(api_requests(&mock).is_empty());
+}
+
 /// The token request takes a limiter slot of its own, before the call
 /// takes one: with a single slot, neither waits for the other.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

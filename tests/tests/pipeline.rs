@@ -600,6 +600,41 @@ impl Hook for Journal {
     }
 }
 
+/// `RequestCounter` tells a timed-out attempt from a lost connection from
+/// an answered one.
+#[tokio::test]
+async fn the_request_counter_counts_timeouts_and_lost_connections_apart() {
+    let mock = MockServer::start().await;
+    let id = mock.accounts()[0].id;
+    let counter = RequestCounter::new();
+    let client = builder(&mock)
+        .retry_policy(quick(2))
+        .hook(counter.clone())
+        .build()
+        .unwrap();
+    mock.inject(
+        FaultRule::new(Fault::Delay(Duration::from_secs(30)))
+            .operation("RetrieveManagedAccount")
+            .times(1),
+    );
+    mock.inject(
+        FaultRule::new(Fault::DropConnection)
+            .operation("RetrieveManagedAccount")
+            .times(1),
+    );
+    client
+        .managed_accounts()
+        .retrieve(id)
+        .timeout(Duration::from_millis(200))
+        .await
+        .unwrap();
+    let counts = counter.snapshot();
+    assert_eq!((counts.attempts, counts.retries), (3, 2), "{counts:?}");
+    assert_eq!(counts.timeouts, 1, "{counts:?}");
+    assert_eq!(counts.connection_errors, 1, "{counts:?}");
+    assert_eq!(counts.statuses.get(&200), Some(&1), "{counts:?}");
+}
+
 #[tokio::test]
 async fn hooks_run_in_order_on_every_attempt_change_headers_and_never_see_the_key() {
     let mock = MockServer::start().await;
