@@ -648,5 +648,16 @@ mod tests {
         s.push_refill(t0 + Duration::from_secs(3), 45);
         let v: Vec<u64> = s.refills.iter().map(|r| r.base).collect();
         assert_eq!(v, [40, 50]);
+        // An earlier, larger one replaces the later ones it outgrows, and
+        // keeps the earlier ones: each refill still comes when it is due.
+        let mut s = State::default();
+        for (ms, base) in [(1_000, 40), (2_000, 50), (3_000, 60)] {
+            s.push_refill(t0 + Duration::from_millis(ms), base);
+        }
+        s.push_refill(t0 + Duration::from_millis(1_500), 55);
+        let bases = |s: &State| s.refills.iter().map(|r| r.base).collect::<Vec<u64>>();
+        assert_eq!(bases(&s), [40, 55, 60]);
+        s.push_refill(t0 + Duration::from_millis(500), 70);
+        assert_eq!(bases(&s), [70]);
     }
 }
