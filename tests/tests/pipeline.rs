@@ -393,23 +393,64 @@ async fn the_retry_budget_bounds_total_attempts_under_a_permanent_outage() {
 }
 
 /// A budget's costs are the ones it was built with: at 25 tokens a retry,
-/// 50 tokens pay for two retries, however many calls ask.
+/// 50 tokens pay for two retries, however many calls ask; a success that
+/// needed no retry puts back its `success_refill`.
 #[tokio::test]
 async fn a_retry_costs_what_the_budget_says() {
     let (mock, id) = retrieve_always_503().await;
     let client = builder(&mock)
         .retry_policy(quick(3))
-        .retry_budget(RetryBudget::default().capacity(50).retry_cost(25))
+        .retry_budget(
+            RetryBudget::default()
+                .capacity(50)
+                .retry_cost(25)
+                .success_refill(25),
+        )
         .build()
         .unwrap();
-    let mut attempts = Vec::new();
-    for _ in 0..2 {
+    let attempts = || async {
         let err = client.managed_accounts().retrieve(id).await.unwrap_err();
         assert_eq!(err.retry_stop(), Some(RetryStop::BudgetExhausted), "{err}");
-        attempts.push(err.attempts());
-    }
+        err.attempts()
+    };
     // At the default 5 a retry: 4 and 4 (each call's three retries).
-    assert_eq!(attempts, [Some(3), Some(1)]);
+    assert_eq!([attempts().await, attempts().await], [Some(3), Some(1)]);
+    // One success refills 25 (the default, 1): one retry's worth.
+    mock.clear_faults();
+    client.managed_accounts().retrieve(id).await.unwrap();
+    mock.inject(
+        FaultRule::new(Fault::Status(503))
+            .operation("RetrieveManagedAccount")
+            .always(),
+    );
+    assert_eq!(attempts().await, Some(2));
+}
+
+/// A retry after a timeout costs the budget's `timeout_cost`.
+#[tokio::test]
+async fn a_retry_after_a_timeout_costs_what_the_budget_says() {
+    let mock = MockServer::start().await;
+    let id = mock.accounts()[0].id;
+    mock.inject(
+        FaultRule::new(Fault::Delay(Duration::from_secs(30)))
+            .operation("RetrieveManagedAccount")
+            .always(),
+    );
+    // 10 tokens at 5 a timeout: two retries (at the default 10, one).
+    let client = builder(&mock)
+        .retry_policy(quick(3))
+        .retry_budget(RetryBudget::default().capacity(10).timeout_cost(5))
+        .build()
+        .unwrap();
+    let err = client
+        .managed_accounts()
+        .retrieve(id)
+        .timeout(Duration::from_millis(100))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    assert_eq!(err.retry_stop(), Some(RetryStop::BudgetExhausted), "{err}");
+    assert_eq!(err.attempts(), Some(3));
 }
 
 /// A call that succeeds after retrying puts back what its retries took, so
