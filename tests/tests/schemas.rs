@@ -300,6 +300,8 @@ fn the_schemas_reject_what_the_models_reject() {
         ("created_at", json!("yesterday")),
         ("email", Value::Null),
         ("balance", json!("300.00")),
+        // A secret is a string too.
+        ("api_key", json!(5)),
     ] {
         let good = body[field].clone();
         body[field] = bad.clone();
