@@ -169,6 +169,31 @@ mod tests {
         assert_eq!(client.max_retries(), 7);
     }
 
+    /// What a service logs or checks at startup: the limits in force.
+    #[test]
+    fn the_client_reports_the_limits_it_was_built_with() {
+        let b = || Client::builder().api_key("k");
+        let c = b().build().unwrap();
+        assert_eq!(
+            (c.timeout(), c.deadline(), c.max_concurrency()),
+            (
+                crate::DEFAULT_TIMEOUT,
+                crate::DEFAULT_DEADLINE,
+                crate::limiter::DEFAULT_MAX_CONCURRENCY
+            )
+        );
+        let c = b()
+            .timeout(Duration::from_secs(3))
+            .deadline(Duration::from_secs(9))
+            .max_concurrency(5)
+            .build()
+            .unwrap();
+        assert_eq!(
+            (c.timeout(), c.deadline(), c.max_concurrency()),
+            (Duration::from_secs(3), Duration::from_secs(9), 5)
+        );
+    }
+
     #[test]
     fn the_client_paces_itself_unless_told_not_to() {
         let b = || Client::builder().api_key("k");
