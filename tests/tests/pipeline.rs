@@ -217,8 +217,8 @@ async fn send_with_response_carries_status_headers_request_id_and_attempts_for_a
 }
 
 #[tokio::test]
-async fn every_streamed_page_carries_the_request_id_of_its_response() {
-    let mock = MockServer::start().await;
+async fn every_streamed_page_carries_the_request_id_and_rate_limit_of_its_response() {
+    let mock = MockServer::builder().rate_limit(1_000).start().await;
     let pages: Vec<_> = client(&mock)
         .managed_accounts()
         .list()
@@ -235,6 +235,9 @@ async fn every_streamed_page_carries_the_request_id_of_its_response() {
             .find(|r| r.query_param("page[number]") == Some(&page.meta.page_number.to_string()))
             .expect("the page's request");
         assert_eq!(page.request_id(), Some(request.request_id.as_str()));
+        let limit = page.rate_limit().expect("the mock's rate-limit headers");
+        assert_eq!(limit.limit, Some(1_000));
+        assert!(limit.remaining.is_some_and(|r| r < 1_000), "{limit:?}");
     }
 }
 
