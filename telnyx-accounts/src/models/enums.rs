@@ -369,6 +369,15 @@ mod tests {
         assert_eq!(s, UserStatus::from("suspended"));
         assert_eq!(serde_json::to_string(&s).unwrap(), "\"suspended\"");
         assert_eq!(format!("{s:?}"), "Unknown(\"suspended\")");
+        // Logged, the value reads as Telnyx sent it, through the enum or
+        // through the value held.
+        assert_eq!(s.to_string(), "suspended");
+        #[allow(deprecated)]
+        let UserStatus::Unknown(held) = &s
+        else {
+            panic!("{s:?}")
+        };
+        assert_eq!(held.to_string(), "suspended");
         assert_eq!(UserStatus::from("enabled"), UserStatus::Enabled);
         assert!(!UserStatus::Enabled.is_unknown());
     }
