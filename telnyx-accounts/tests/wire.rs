@@ -300,6 +300,21 @@ async fn retrieve_update_disable_enable_and_channel_limit() {
     assert_eq!(body(&r), json!({"channel_limit": 7}));
     assert_eq!(limit.channel_limit, Some(7));
     assert_eq!(limit.id.as_deref(), Some(id.to_string().as_str()));
+    // 0 is a limit too (no outbound calling), not a value refused locally.
+    mock.clear_requests();
+    let limit = client
+        .managed_accounts()
+        .update_global_channel_limit(id)
+        .channel_limit(0)
+        .await
+        .expect("a limit of 0");
+    let r = sent(
+        &mock,
+        "PATCH",
+        format!("/managed_accounts/{id}/update_global_channel_limit"),
+    );
+    assert_eq!(body(&r), json!({"channel_limit": 0}));
+    assert_eq!(limit.channel_limit, Some(0));
 
     mock.clear_requests();
     let pool = client
