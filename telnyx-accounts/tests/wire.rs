@@ -529,6 +529,44 @@ async fn invalid_input_fails_before_any_io_naming_the_parameter() {
     );
 }
 
+/// The edges of what Telnyx takes are sent, not refused: three characters
+/// (counted as characters, not bytes) for a `contains` filter, and page
+/// sizes 1 and 250.
+#[tokio::test]
+async fn the_smallest_and_largest_values_telnyx_takes_are_sent() {
+    let (mock, client) = setup().await;
+    let ma = client.managed_accounts();
+    ma.list()
+        .email_contains("abc")
+        .organization_name_contains("éèà")
+        .page_number(1)
+        .page_size(1)
+        .await
+        .expect("three characters, page 1 of size 1");
+    let r = only_request(&mock);
+    assert_eq!(r.query_param("filter[email][contains]"), Some("abc"));
+    assert_eq!(
+        r.query_param("filter[organization_name][contains]"),
+        Some("éèà")
+    );
+    assert_eq!(r.query_param("page[size]"), Some("1"));
+    mock.clear_requests();
+    ma.list().page_size(250).await.expect("the largest page");
+    client
+        .organizations()
+        .users()
+        .list()
+        .page_size(250)
+        .await
+        .expect("the largest page of users");
+    let sizes: Vec<_> = mock
+        .requests()
+        .iter()
+        .map(|r| r.query_param("page[size]").map(str::to_owned))
+        .collect();
+    assert_eq!(sizes, vec![Some("250".to_owned()); 2]);
+}
+
 #[tokio::test]
 async fn ids_are_percent_encoded_in_the_path() {
     let (mock, client) = setup().await;
