@@ -424,34 +424,65 @@ async fn a_hundred_concurrent_calls_share_one_token_error() {
     assert_eq!(token_requests(&mock).len(), 2);
 }
 
-/// A token request whose connection is lost is shared the same way: one
-/// request, and every waiting call gets its connection error.
+/// A token request that fails in any other way is shared the same way: one
+/// request, and every waiting call gets its error (a connection lost
+/// mid-answer, a body that is no token, a timeout).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_hundred_concurrent_calls_share_one_lost_token_connection() {
-    let mock = slow_mock().await;
-    mock.inject(
-        FaultRule::new(Fault::DropConnection)
-            .path("/oauth/token")
-            .always(),
-    );
-    let client = builder(&mock)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .unwrap();
-    let tasks: Vec<_> = (0..100)
-        .map(|_| {
-            let c = client.clone();
-            tokio::spawn(async move { c.managed_accounts().list().await })
-        })
-        .collect();
-    for t in tasks {
-        match t.await.unwrap() {
-            Err(e @ Error::Connection(_)) => assert!(e.is_token_error(), "{e}"),
-            other => panic!("expected the token request's connection error, got {other:?}"),
+async fn a_hundred_concurrent_calls_share_one_failed_token_request() {
+    // Each the token request's own error (a decode error names it in its
+    // message: it carries no call, so `is_token_error` is false).
+    let cases: [(Fault, fn(&Error) -> bool); 3] = [
+        (Fault::ResetMidBody, |e| {
+            matches!(e, Error::Connection(_)) && e.is_token_error()
+        }),
+        (
+            Fault::json_200(r#"{"token_type":"bearer"}"#),
+            |e| matches!(e, Error::Decode(d) if d.message.contains("OAuthToken, for ListManagedAccounts")),
+        ),
+        (Fault::Delay(Duration::from_secs(30)), |e| {
+            matches!(e, Error::Timeout(_)) && e.is_token_error()
+        }),
+    ];
+    for (fault, expected) in cases {
+        let what = format!("{fault:?}");
+        // Every answer takes 300 ms: the hundred calls are all waiting on
+        // the first one's token request before it fails.
+        let mock = MockServer::builder()
+            .client_credentials(ID, SECRET)
+            .latency(Duration::from_millis(300))
+            .start()
+            .await;
+        mock.inject(FaultRule::new(fault).path("/oauth/token").always());
+        let client = builder(&mock)
+            .retry_policy(RetryPolicy::none())
+            .timeout(Duration::from_secs(1))
+            .build()
+            .unwrap();
+        let tasks: Vec<_> = (0..100)
+            .map(|_| {
+                let c = client.clone();
+                tokio::spawn(async move { c.managed_accounts().list().await })
+            })
+            .collect();
+        for t in tasks {
+            match t.await.unwrap() {
+                Err(e) if expected(&e) => assert!(
+                    e.to_string()
+                        .contains("OAuthToken, for ListManagedAccounts")
+                        || e.is_token_error(),
+                    "{what}: {e}"
+                ),
+                other => panic!("{what}: not the token request's error: {other:?}"),
+            }
         }
+        assert_eq!(
+            token_requests(&mock).len(),
+            1,
+            "{what}: {:?}",
+            sequence(&mock)
+        );
+        assert!(api_requests(&mock).is_empty(), "{what}");
     }
-    assert_eq!(token_requests(&mock).len(), 1, "{:?}", sequence(&mock));
-    assert!(api_requests(&mock).is_empty());
 }
 
 /// The token request takes a limiter slot of its own, before the call
