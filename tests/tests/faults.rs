@@ -806,12 +806,11 @@ async fn f31_page_number_that_does_not_advance_stops_the_walk() {
             .operation(LIST)
             .always(),
     );
-    let items = client
-        .managed_accounts()
-        .list()
-        .page_size(2)
-        .collect_all()
+    // Without the check, the walk would never end: fail instead of hanging.
+    let walk = client.managed_accounts().list().page_size(2).collect_all();
+    let items = tokio::time::timeout(Duration::from_secs(20), walk)
         .await
+        .expect("the walk stops")
         .unwrap();
     assert_eq!(items.len(), 2, "the repeated page is not yielded again");
     quiesce(&mock, &client).await;
