@@ -629,6 +629,29 @@ mod tests {
         assert!(s.poll_grant(t0 + Duration::from_secs(3)).is_ok());
     }
 
+    /// With the bound spent and no refill to come, a request waits for an
+    /// answer still in flight; with none in flight (they failed without
+    /// one), it goes as a new probe instead of waiting forever.
+    #[test]
+    fn a_spent_bound_waits_for_answers_in_flight_and_probes_when_there_are_none() {
+        let t0 = Instant::now();
+        let mut s = State::default();
+        let k = s.poll_grant(t0).ok().unwrap();
+        answer(&mut s, k, 200, Some(&rl(2, 1, 1)), t0);
+        // The one request left now, then the window's refill.
+        assert!(s.poll_grant(t0).is_ok());
+        s.released += 1; // failed without an answer
+        assert!(matches!(s.poll_grant(t0), Err(Wait::Until(_))));
+        let t1 = t0 + Duration::from_secs(1);
+        assert!(s.poll_grant(t1).is_ok());
+        // Spent, no refill to come, one request in flight: wait for it.
+        assert!(matches!(s.poll_grant(t1), Err(Wait::Released)));
+        // It fails without an answer: nothing to wait for, so probe.
+        s.released += 1;
+        assert!(s.poll_grant(t1).is_ok());
+        assert_eq!(s.mode, Mode::Probing);
+    }
+
     #[test]
     fn refills_stay_a_bounded_staircase() {
         let t0 = Instant::now();
