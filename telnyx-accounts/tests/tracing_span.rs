@@ -4,8 +4,9 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use futures::TryStreamExt;
 use telnyx_accounts::Client;
-use telnyx_accounts_mock::{Fault, FaultRule, MockServer};
+use telnyx_accounts_mock::{Fault, FaultRule, MockServer, NewAccount};
 use tracing_subscriber::fmt::format::FmtSpan;
 
 #[derive(Clone, Default)]
@@ -32,8 +33,9 @@ impl Buffer {
     }
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn each_request_has_a_span_with_operation_path_attempt_status_and_request_id() {
+/// A subscriber that writes every event at `TRACE` and above, with span
+/// closes, to the returned buffer, for this thread.
+fn capture() -> (Buffer, tracing::subscriber::DefaultGuard) {
     let buffer = Buffer::default();
     let writer = buffer.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -42,7 +44,12 @@ async fn each_request_has_a_span_with_operation_path_attempt_status_and_request_
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    (buffer, tracing::subscriber::set_default(subscriber))
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn each_request_has_a_span_with_operation_path_attempt_status_and_request_id() {
+    let (buffer, _guard) = capture();
 
     let mock = MockServer::builder()
         .api_key("KEY_TRACE_0123456789")
@@ -100,4 +107,43 @@ async fn each_request_has_a_span_with_operation_path_attempt_status_and_request_
         !out.contains("private.person"),
         "a query value leaked:\n{out}"
     );
+}
+
+/// Accounts created during a walk push earlier ones onto the next page; the
+/// walk drops the repeats and says so at `DEBUG`, on that page only.
+#[tokio::test(flavor = "current_thread")]
+async fn a_walk_logs_the_repeats_it_drops() {
+    let (buffer, _guard) = capture();
+    let mock = MockServer::builder().accounts(30).start().await;
+    let client = Client::builder()
+        .api_key(mock.api_key())
+        .base_url(mock.base_url())
+        .build()
+        .expect("client");
+    let mut stream = client
+        .managed_accounts()
+        .list()
+        .include_cancelled_accounts(true)
+        .page_size(10)
+        .prefetch(0)
+        .into_stream();
+    let mut seen = 0;
+    while let Some(_account) = stream.try_next().await.expect("walk") {
+        seen += 1;
+        if seen == 10 {
+            // Page 1 is consumed; page 2 is not requested yet.
+            for i in 0..3 {
+                mock.insert_account(NewAccount::new(format!("New {i} Inc")))
+                    .expect("insert");
+            }
+        }
+    }
+    assert_eq!(seen, 30);
+    let out = buffer.text();
+    let said: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("dropped items already yielded"))
+        .collect();
+    assert_eq!(said.len(), 1, "{out}");
+    assert!(said[0].contains("repeats=3"), "{}", said[0]);
 }
