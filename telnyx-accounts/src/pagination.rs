@@ -831,16 +831,20 @@ mod tests {
         }
         let log = Arc::new(std::sync::Mutex::new(Vec::new()));
         let request = Slow(Arc::clone(&log), Arc::default());
-        let items: Vec<u64> = items(
+        let walk = items(
             request,
             WalkOptions {
                 prefetch: Prefetch::Adaptive(8),
                 deduplicate: true,
             },
         )
-        .try_collect()
-        .await
-        .unwrap();
+        .try_collect::<Vec<u64>>();
+        // This fake has a page for every number: a walk that missed the
+        // last page would never end. Fail instead of hanging.
+        let items = tokio::time::timeout(std::time::Duration::from_secs(20), walk)
+            .await
+            .expect("the walk ends at page 60")
+            .unwrap();
         assert_eq!(items, (1..=60).collect::<Vec<_>>(), "in page order");
         let peak = log.lock().unwrap().iter().map(|(_, n)| *n).max().unwrap();
         assert_eq!(peak, 8, "grew to the ceiling and no further");
