@@ -225,5 +225,16 @@ mod tests {
             text.contains("timeout: 7s") && text.contains("[REDACTED]"),
             "{text}"
         );
+        // A request logged with `?request` shows where it goes and how it
+        // authenticates, never the key.
+        let text = format!("{:?}", c.managed_accounts().list().page_size(5));
+        assert!(!text.contains("SECRETKEY123"), "{text}");
+        for part in [
+            "base_url: \"https://example.test/v2\"",
+            "credentials: \"api key\"",
+            "timeout: 7s",
+        ] {
+            assert!(text.contains(part), "{part} not in {text}");
+        }
     }
 }
