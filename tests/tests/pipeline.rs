@@ -261,6 +261,18 @@ async fn a_response_and_a_decode_error_carry_the_rate_limit_and_request_id() {
     let limit = response.rate_limit().expect("rate-limit headers");
     assert_eq!((limit.limit, limit.remaining), (Some(100), Some(42)));
     assert_eq!(limit.reset, Some(Duration::from_secs(7)));
+    // What `{response:?}` logs: the metadata, then the value.
+    let logged = format!("{response:?}");
+    let request_id = format!("request_id: Some({:?})", last(&mock).request_id);
+    for part in [
+        "Response { status: 200",
+        request_id.as_str(),
+        "remaining: Some(42)",
+        "attempts: 1",
+        "value: ManagedAccount {",
+    ] {
+        assert!(logged.contains(part), "{part} not in {logged}");
+    }
 
     // A 200 whose body does not fit: the error keeps status, headers and id.
     mock.inject(
