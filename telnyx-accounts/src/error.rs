@@ -543,7 +543,10 @@ pub struct TimeoutError {
 impl fmt::Display for TimeoutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let subject = self.call.subject();
-        if self.deadline && self.attempts == 0 {
+        // No attempt and not queued in the limiter: it waited for another
+        // task's token request.
+        let waited_for_token = self.attempts == 0 && self.call.stop != RetryStop::Queued;
+        if self.deadline && waited_for_token {
             write!(
                 f,
                 "call to {subject} ran past its deadline while another task's token request was under way; raise it with `.deadline(..)`",

@@ -337,7 +337,14 @@ async fn a_deadline_that_passes_while_queued_is_a_timeout_that_says_so() {
     );
     assert_eq!(err.retry_stop(), Some(RetryStop::Queued));
     assert!(err.is_retryable());
-    assert!(err.to_string().contains("rate limiter"), "{err}");
+    // Said as it was: the rate limiter held it (no token request here).
+    assert!(
+        err.to_string().starts_with(
+            "call to Telnyx (ListManagedAccounts) ran past its deadline (0 attempt(s)); \
+             raise it with `.deadline(..)`; it was still waiting for the client's rate limiter"
+        ),
+        "{err}"
+    );
     assert_eq!(mock.requests().len(), 1, "the second call was never sent");
 }
 

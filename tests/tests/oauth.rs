@@ -485,6 +485,40 @@ async fn a_hundred_concurrent_calls_share_one_failed_token_request() {
     }
 }
 
+/// A call whose deadline passes while another task's token request is under
+/// way says that is what it waited for.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deadline_that_passes_during_another_tasks_token_request_says_so() {
+    let mock = mock().await;
+    mock.inject(
+        FaultRule::new(Fault::Delay(Duration::from_millis(800)))
+            .path("/oauth/token")
+            .times(1),
+    );
+    let client = client(&mock);
+    let first = tokio::spawn({
+        let c = client.clone();
+        async move { c.managed_accounts().list().await }
+    });
+    mock.wait_for_requests(1).await; // its token request has arrived
+    let err = client
+        .managed_accounts()
+        .list()
+        .deadline(Duration::from_millis(200))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().starts_with(
+            "call to Telnyx's OAuth2 token endpoint (OAuthToken, for ListManagedAccounts) \
+             ran past its deadline while another task's token request was under way"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.retry_stop(), Some(RetryStop::Deadline));
+    first.await.unwrap().expect("the first call got its token");
+    assert_eq!(token_requests(&mock).len(), 1);
+}
+
 /// The token request takes a limiter slot of its own, before the call
 /// takes one: with a single slot, neither waits for the other.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -523,7 +523,13 @@ async fn the_deadline_cuts_a_slow_call_across_attempts() {
             other => panic!("expected a timeout, got {other:?}"),
         }
         assert_eq!(err.retry_stop(), Some(RetryStop::Deadline));
-        assert!(err.to_string().contains("deadline"), "{err}");
+        assert!(
+            err.to_string().starts_with(
+                "call to Telnyx (RetrieveManagedAccount) ran past its deadline (1 attempt(s)); \
+                 raise it with `.deadline(..)`"
+            ),
+            "{err}"
+        );
         assert!(took >= deadline, "{took:?}");
         assert!(took < deadline + Duration::from_millis(600), "{took:?}");
     }
