@@ -731,6 +731,49 @@ async fn f29_a_30_mb_error_body_is_kept_bounded() {
     assert_eq!(seen(&mock, RETRIEVE), 1);
 }
 
+/// An error body that keeps coming (here: 100 KiB of a promised 10 MB, then
+/// nothing) does not hold the call: it ends once 64 KiB have arrived.
+#[tokio::test]
+async fn f29b_an_error_body_that_never_ends_is_cut_at_64_kib() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let Ok((mut socket, _)) = listener.accept().await else {
+            return;
+        };
+        let mut head = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            match socket.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => head.extend_from_slice(&buf[..n]),
+            }
+        }
+        let start = "HTTP/1.1 500 Internal Server Error\r\n\
+                     content-type: text/plain\r\ncontent-length: 10485760\r\n\r\n";
+        if socket.write_all(start.as_bytes()).await.is_err() {
+            return;
+        }
+        if socket.write_all(&[b'E'; 100 * 1024]).await.is_err() {
+            return;
+        }
+        // The rest never comes; the connection stays open.
+        std::future::pending::<()>().await;
+    });
+    let client = Client::builder()
+        .api_key("KEY")
+        .base_url(format!("http://{addr}/v2"))
+        .timeout(Duration::from_secs(3))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let e = api_error(client.managed_accounts().list().await);
+    assert_eq!(e.status(), 500);
+    assert_eq!(e.body().len(), 64 * 1024);
+}
+
 // ---------------------------------------------------------------------------
 // Paging that lies
 
