@@ -322,6 +322,14 @@ fn the_schemas_reject_what_the_models_reject() {
         b
     };
     assert!(!account.check(&missing).is_empty(), "api_key is required");
+    // Every secret field refers to the one, named, secret schema.
+    let schema = &account.schema;
+    assert_eq!(
+        schema["properties"]["api_key"]["$ref"],
+        json!("#/$defs/SecretString"),
+        "{schema:#}"
+    );
+    assert_eq!(schema["$defs"]["SecretString"]["type"], json!("string"));
 
     // Open enums take any string; closed ones only their values.
     let status = model::<UserStatus>("UserStatus");
