@@ -615,6 +615,50 @@ async fn a_401_from_an_expired_token_refreshes_once_and_retries_the_call_once() 
     );
 }
 
+/// The retry after a 401 is not one of the policy's: a failure after it
+/// still gets every retry the policy allows (here one).
+#[tokio::test]
+async fn a_failure_after_the_401s_retry_still_gets_the_policys_retries() {
+    /// Makes the API unavailable once, right after it refused a token.
+    struct ThenUnavailable(Arc<MockServer>);
+    impl Hook for ThenUnavailable {
+        fn after_attempt(&self, outcome: &AttemptOutcome<'_>) {
+            if outcome.status == Some(401) {
+                self.0.inject(
+                    FaultRule::new(Fault::Status(503))
+                        .operation("ListManagedAccounts")
+                        .times(1),
+                );
+            }
+        }
+    }
+    let mock = Arc::new(mock().await);
+    let client = builder(&mock)
+        .retry_policy(quick(1))
+        .hook(ThenUnavailable(Arc::clone(&mock)))
+        .build()
+        .unwrap();
+    client.managed_accounts().list().await.expect("first");
+    mock.expire_tokens();
+    mock.clear_requests();
+    let resp = client
+        .managed_accounts()
+        .list()
+        .send_with_response()
+        .await
+        .expect("the policy's one retry, after the 503");
+    assert_eq!(resp.attempts(), 3);
+    assert_eq!(
+        sequence(&mock),
+        [
+            "ListManagedAccounts 401",
+            "TOKEN 200",
+            "ListManagedAccounts 503",
+            "ListManagedAccounts 200"
+        ]
+    );
+}
+
 /// The API refused the token, and getting a new one failed: the refused
 /// token is forgotten, so the next call asks for a new one instead of
 /// sending it again.
