@@ -431,7 +431,8 @@ async fn a_hundred_concurrent_calls_share_one_token_error() {
 async fn a_hundred_concurrent_calls_share_one_failed_token_request() {
     // Each the token request's own error (a decode error names it in its
     // message: it carries no call, so `is_token_error` is false).
-    let cases: [(Fault, fn(&Error) -> bool); 3] = [
+    type Expected = fn(&Error) -> bool;
+    let cases: [(Fault, Expected); 3] = [
         (Fault::ResetMidBody, |e| {
             matches!(e, Error::Connection(_)) && e.is_token_error()
         }),
