@@ -108,6 +108,12 @@ mod tests {
             "f65ceda4-6522-4ad6-aede-98de83385123"
         );
         assert_eq!(format!("[{}]", Id::from("acct-7")), "[acct-7]");
+        // The text a caller stores or compares, whatever it was built from.
+        assert_eq!(
+            Id::from(uuid).as_str(),
+            "f65ceda4-6522-4ad6-aede-98de83385123"
+        );
+        assert_eq!(Id::from(String::from("acct-7")).as_str(), "acct-7");
     }
 
     #[test]
