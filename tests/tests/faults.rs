@@ -18,6 +18,8 @@ use telnyx_accounts::{
 };
 use telnyx_accounts_mock::{AccountStatus, Fault, FaultRule, MockServer, RetryHint};
 
+mod support;
+
 /// The per-attempt timeout of slow-server cases.
 const SLOW: Duration = Duration::from_millis(300);
 /// How long a slow server holds back (well past `SLOW`).
@@ -74,12 +76,6 @@ fn api_error<T: std::fmt::Debug>(r: Result<T, Error>) -> Box<ApiError> {
     }
 }
 
-/// A port nothing listens on.
-fn closed_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr").port()
-}
-
 /// The mock's own JSON for `path` (then the log is cleared, so counts start at 0).
 async fn raw_json(mock: &MockServer, path: &str) -> Value {
     let value = reqwest::Client::new()
@@ -119,7 +115,7 @@ async fn retrieve_after_one(fault: Fault) -> Duration {
 fn refused_client(max_retries: u32) -> Client {
     Client::builder()
         .api_key("k")
-        .base_url(format!("http://127.0.0.1:{}/v2", closed_port()))
+        .base_url(format!("http://127.0.0.1:{}/v2", support::closed_port()))
         .max_retries(max_retries)
         .build()
         .unwrap()
@@ -194,10 +190,7 @@ async fn f04_reset_before_the_response_of_a_create_is_not_retried() {
 /// "error sending request".
 #[tokio::test]
 async fn f04b_a_refused_connection_says_it_was_refused() {
-    let closed = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let closed = support::closed_port();
     let client = Client::builder()
         .api_key("k")
         .base_url(format!("http://127.0.0.1:{closed}/v2"))

@@ -36,9 +36,14 @@ async fn mock() -> MockServer {
 /// The mock with 50 ms of latency, so that concurrent calls are in flight
 /// together.
 async fn slow_mock() -> MockServer {
+    mock_with_latency(Duration::from_millis(50)).await
+}
+
+/// The mock, every answer taking `latency`.
+async fn mock_with_latency(latency: Duration) -> MockServer {
     MockServer::builder()
         .client_credentials(ID, SECRET)
-        .latency(Duration::from_millis(50))
+        .latency(latency)
         .start()
         .await
 }
@@ -448,11 +453,7 @@ async fn a_hundred_concurrent_calls_share_one_failed_token_request() {
         let what = format!("{fault:?}");
         // Every answer takes 300 ms: the hundred calls are all waiting on
         // the first one's token request before it fails.
-        let mock = MockServer::builder()
-            .client_credentials(ID, SECRET)
-            .latency(Duration::from_millis(300))
-            .start()
-            .await;
+        let mock = mock_with_latency(Duration::from_millis(300)).await;
         mock.inject(FaultRule::new(fault).path("/oauth/token").always());
         let client = builder(&mock)
             .retry_policy(RetryPolicy::none())
@@ -866,10 +867,7 @@ async fn token_endpoint_errors_are_surfaced_as_such_and_the_call_is_not_sent() {
     assert_eq!(sequence(&mock), ["TOKEN 200"]);
 
     // The connection: a token URL where nothing listens.
-    let closed = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
+    let closed = support::closed_port();
     mock.clear_requests();
     let unreachable = builder(&mock)
         .token_url(format!("http://127.0.0.1:{closed}/oauth/token"))

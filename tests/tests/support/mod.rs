@@ -58,3 +58,10 @@ pub fn resolve(value: &'static Value) -> &'static Value {
 pub fn fixture_path(relative: &str) -> PathBuf {
     manifest_dir().join("fixtures").join(relative)
 }
+
+/// A loopback port nothing listens on (bound, then released), for a
+/// connection that is refused at once.
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
