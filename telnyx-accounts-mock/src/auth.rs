@@ -159,6 +159,15 @@ impl Auth {
         }
     }
 
+    /// Whether `Authorization: Basic` names the configured OAuth2 client
+    /// (the token endpoint's authentication).
+    pub(crate) fn client_authenticated(&self, headers: &HeaderMap) -> bool {
+        match (&self.client, basic(headers)) {
+            (Some(client), Some((id, secret))) => id == client.id && secret == client.secret,
+            _ => false,
+        }
+    }
+
     /// `POST /v2/oauth/token`.
     pub(crate) fn token_endpoint(
         &self,
@@ -187,9 +196,8 @@ impl Auth {
             .client
             .as_ref()
             .ok_or_else(ApiError::bad_client_credentials)?;
-        match basic(headers) {
-            Some((id, secret)) if id == client.id && secret == client.secret => {}
-            _ => return Err(ApiError::bad_client_credentials()),
+        if !self.client_authenticated(headers) {
+            return Err(ApiError::bad_client_credentials());
         }
         if !declares(headers, "application/x-www-form-urlencoded") {
             return Err(ApiError::unsupported_media_type(

@@ -15,7 +15,7 @@ use crate::faults::FaultSet;
 use crate::inflight::InFlight;
 use crate::listener::serve;
 use crate::log::RequestLog;
-use crate::ratelimit::{RateLimiter, DEFAULT_WINDOW};
+use crate::ratelimit::RateLimiter;
 use crate::server::{MockServer, Running};
 use crate::state::{SeedOptions, Store};
 use crate::{pipeline, Shared};
@@ -38,6 +38,15 @@ pub const DEFAULT_LOG_MAX_BYTES: usize = 64 * 1024 * 1024;
 /// The lifetime of the OAuth2 tokens the mock issues, unless told otherwise
 /// (Telnyx's `expires_in`).
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(3600);
+/// Requests per window per credential unless a test sets a limit
+/// ([`MockServerBuilder::rate_limit`]): far more than a test can send in
+/// [`DEFAULT_RATE_LIMIT_WINDOW`], so nothing is throttled, while every
+/// response still carries Telnyx's `x-ratelimit-*` headers (`limit:
+/// 1000000`, `remaining` counting down from 999999, `reset: 1`).
+pub const DEFAULT_RATE_LIMIT: u32 = 1_000_000;
+/// The rate limit's window unless a test sets another
+/// ([`MockServerBuilder::rate_limit_window`]): one second, as Telnyx's "per second".
+pub const DEFAULT_RATE_LIMIT_WINDOW: Duration = Duration::from_secs(1);
 /// How long shutdown waits for requests in flight before closing their connections.
 pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long [`MockServer::wait_for_requests`] waits before failing the test.
@@ -57,8 +66,9 @@ pub struct MockServerBuilder {
     client: Option<ClientCredentials>,
     token_ttl: Duration,
     latency: Duration,
-    rate_limit: Option<u32>,
+    rate_limit: u32,
     rate_limit_window: Duration,
+    rate_limit_headers: bool,
     own_thread: bool,
     drain_timeout: Duration,
     wait_timeout: Duration,
@@ -80,6 +90,7 @@ impl std::fmt::Debug for MockServerBuilder {
             .field("latency", &self.latency)
             .field("rate_limit", &self.rate_limit)
             .field("rate_limit_window", &self.rate_limit_window)
+            .field("rate_limit_headers", &self.rate_limit_headers)
             .field("own_thread", &self.own_thread)
             .field("drain_timeout", &self.drain_timeout)
             .field("wait_timeout", &self.wait_timeout)
@@ -101,8 +112,9 @@ impl Default for MockServerBuilder {
             client: None,
             token_ttl: DEFAULT_TOKEN_TTL,
             latency: Duration::ZERO,
-            rate_limit: None,
-            rate_limit_window: DEFAULT_WINDOW,
+            rate_limit: DEFAULT_RATE_LIMIT,
+            rate_limit_window: DEFAULT_RATE_LIMIT_WINDOW,
+            rate_limit_headers: true,
             own_thread: true,
             drain_timeout: DEFAULT_DRAIN_TIMEOUT,
             wait_timeout: DEFAULT_WAIT_TIMEOUT,
@@ -198,21 +210,35 @@ impl MockServerBuilder {
         self
     }
 
-    /// Allows `n` requests per second per credential (default: no limit),
-    /// in fixed one-second windows. Every API response then carries
-    /// `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-reset`,
-    /// and requests past the limit get a 429 with code `10011`. Without a
-    /// limit those headers are not sent. The token endpoint is not limited.
+    /// Allows `n` requests per window per credential (default
+    /// [`DEFAULT_RATE_LIMIT`], which no test reaches), in fixed windows of
+    /// [`MockServerBuilder::rate_limit_window`] (one second unless set).
+    /// Requests past the limit get a 429 with code `10011` and are not
+    /// processed. Every API response carries `x-ratelimit-limit`,
+    /// `x-ratelimit-remaining` and `x-ratelimit-reset`, with or without a
+    /// limit set, as Telnyx's do (see
+    /// [`MockServerBuilder::rate_limit_headers`]). The token endpoint is not
+    /// limited and sends none of them.
     pub fn rate_limit(mut self, n: u32) -> Self {
-        self.rate_limit = Some(n);
+        self.rate_limit = n;
         self
     }
 
-    /// The rate limit's window (default one second, as Telnyx's "per
-    /// second"): [`MockServerBuilder::rate_limit`] requests per window. A
-    /// longer window lets a test exhaust the limit without racing the clock.
+    /// The rate limit's window (default [`DEFAULT_RATE_LIMIT_WINDOW`], as
+    /// Telnyx's "per second"): [`MockServerBuilder::rate_limit`] requests per
+    /// window. A longer window lets a test exhaust the limit without racing
+    /// the clock.
     pub fn rate_limit_window(mut self, window: Duration) -> Self {
         self.rate_limit_window = window;
+        self
+    }
+
+    /// Whether API responses carry the `x-ratelimit-*` headers (default
+    /// `true`, as Telnyx's do). `false` is for tests of a server that does
+    /// not send them: the limit still applies, and its 429s come without
+    /// them.
+    pub fn rate_limit_headers(mut self, send: bool) -> Self {
+        self.rate_limit_headers = send;
         self
     }
 
@@ -272,9 +298,8 @@ impl MockServerBuilder {
             store: parking_lot::RwLock::new(store),
             faults: FaultSet::default(),
             log: RequestLog::new(self.log_capacity, self.log_max_bytes),
-            limiter: self
-                .rate_limit
-                .map(|n| RateLimiter::new(n, self.rate_limit_window, started)),
+            limiter: RateLimiter::new(self.rate_limit, self.rate_limit_window, started),
+            rate_limit_headers: self.rate_limit_headers,
             latency: self.latency,
             in_flight: InFlight::default(),
         });

@@ -5,8 +5,11 @@
 //! they were added; the first one that matches and has uses left fires, and
 //! is removed once used up (unless it carries an expectation, which
 //! [`crate::MockServer::verify`] checks). Faults are applied after the
-//! request is recorded in the log and passes the rate limit, and *before*
-//! authentication, so a faulted request needs no valid key.
+//! request is recorded in the log and passes the rate limit, and after
+//! authentication: a request with a wrong key or none gets its 401, as from
+//! Telnyx, and does not use up the rule. A rule made with
+//! [`FaultRule::before_auth`] fires before the key is checked instead, as a
+//! proxy or gateway in front of Telnyx would fail.
 
 use std::convert::Infallible;
 use std::fmt;
@@ -117,6 +120,8 @@ pub struct FaultRule {
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     expected: Option<Times>,
     fired: u64,
+    /// Fires whether or not the request's credentials are valid.
+    before_auth: bool,
 }
 
 impl FaultRule {
@@ -131,6 +136,7 @@ impl FaultRule {
             headers: Vec::new(),
             expected: None,
             fired: 0,
+            before_auth: false,
         }
     }
 
@@ -188,6 +194,28 @@ impl FaultRule {
         self
     }
 
+    /// Fire before authentication: the rule also applies to requests whose
+    /// key (or token, or the token endpoint's client credentials) is wrong
+    /// or missing, which otherwise get their 401 untouched.
+    ///
+    /// Use it for what fails in front of Telnyx, where no key has been
+    /// checked yet: a proxy's or load balancer's 502 ([`Fault::Html502`]), a
+    /// gateway's 503, a dropped or reset connection, a stall. Leave it off
+    /// for answers that only Telnyx itself gives (a 200 with a body, a 404, a
+    /// 422, its own 429 or 500): those come after the key is checked, and a
+    /// test that sends a wrong key must still get its 401.
+    ///
+    /// ```
+    /// use telnyx_accounts_mock::{Fault, FaultRule};
+    /// // A gateway that fails every request, whatever credentials it carries.
+    /// let rule = FaultRule::new(Fault::Html502).before_auth().always();
+    /// # let _ = rule;
+    /// ```
+    pub fn before_auth(mut self) -> Self {
+        self.before_auth = true;
+        self
+    }
+
     /// Expect the rule to fire this many times (`2`, `1..=3`, `1..`, `..3`;
     /// at most its [`FaultRule::times`], so set both for more than one).
     /// [`crate::MockServer::verify`] checks it, and so does dropping the
@@ -218,14 +246,26 @@ impl FaultRule {
         }
         let method = self.method.as_ref().map_or("any method", Method::as_str);
         let path = self.path_prefix.as_deref().unwrap_or("any path");
+        let when = if self.before_auth {
+            ", before authentication"
+        } else {
+            ""
+        };
         match &self.operation_id {
-            Some(op) => format!("{what} on {method} {path} (operation {op})"),
-            None => format!("{what} on {method} {path}"),
+            Some(op) => format!("{what} on {method} {path} (operation {op}){when}"),
+            None => format!("{what} on {method} {path}{when}"),
         }
     }
 
-    fn matches(&self, method: &Method, api_path: &str, operation_id: Option<&str>) -> bool {
+    fn matches(
+        &self,
+        method: &Method,
+        api_path: &str,
+        operation_id: Option<&str>,
+        authenticated: bool,
+    ) -> bool {
         self.remaining != Some(0)
+            && (authenticated || self.before_auth)
             && self.method.as_ref().is_none_or(|m| m == method)
             && self
                 .path_prefix
@@ -366,17 +406,20 @@ impl FaultSet {
             .collect()
     }
 
-    /// Takes one use of the first matching rule.
+    /// Takes one use of the first matching rule; a request whose
+    /// credentials are not valid (`authenticated` false) matches only rules
+    /// that fire before authentication.
     pub(crate) fn take(
         &self,
         method: &Method,
         api_path: &str,
         operation_id: Option<&str>,
+        authenticated: bool,
     ) -> Option<Fired> {
         let mut rules = self.rules.lock();
         let pos = rules
             .iter()
-            .position(|r| r.matches(method, api_path, operation_id))?;
+            .position(|r| r.matches(method, api_path, operation_id, authenticated))?;
         let rule = rules.get_mut(pos)?;
         rule.fired += 1;
         let fired = Fired {

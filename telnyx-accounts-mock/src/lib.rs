@@ -24,7 +24,9 @@
 //!   a bearer token from the OAuth2 token endpoint (see below); anything
 //!   else is a 401 (code `10009`). Every response carries `x-request-id`.
 //! * **Validation order**, the same on every route; the first failing step
-//!   answers: the rate limit (429), fault rules, credentials (401), the
+//!   answers: the rate limit (429), fault rules that fire before
+//!   authentication ([`FaultRule::before_auth`]), credentials (401), the
+//!   other fault rules (authenticated requests only), the
 //!   body's size (413, over 32 MiB), the path and method (404), the query
 //!   (400/422), the body (absent where required: 422; not
 //!   `application/json`: 415; not a JSON object: 422; each field's type and
@@ -106,13 +108,21 @@
 //!   credentials 401 (`10009`), a body that is not form-encoded 415, no
 //!   `grant_type` 400 (`10004`), another grant 400 (`10015`).
 //! * [`MockServerBuilder::latency`] delays every response on a timer.
-//! * [`MockServerBuilder::rate_limit`]: N requests per second per
-//!   credential (the API key, each OAuth client, one bucket for requests
-//!   without valid credentials), as fixed one-second windows aligned to the
-//!   mock's start. API responses then carry `x-ratelimit-limit`,
-//!   `x-ratelimit-remaining` and `x-ratelimit-reset` (whole seconds until the
-//!   window refills, rounded up); past the limit, a 429 with code `10011`,
-//!   and the request is not processed. The token endpoint is not limited.
+//! * The rate limit: every API response carries `x-ratelimit-limit`,
+//!   `x-ratelimit-remaining` and `x-ratelimit-reset` (whole seconds until
+//!   the window refills, rounded up), as Telnyx's do, so a client paces
+//!   against the mock as it does against Telnyx. By default the limit is
+//!   [`DEFAULT_RATE_LIMIT`] (1,000,000) requests per
+//!   [`DEFAULT_RATE_LIMIT_WINDOW`] (one second): `limit: 1000000`,
+//!   `remaining` counting down from 999999, `reset: 1`, and no test is ever
+//!   throttled. [`MockServerBuilder::rate_limit`] sets N requests per
+//!   window per credential (the API key, each OAuth client, one bucket for
+//!   requests without valid credentials), as fixed windows aligned to the
+//!   mock's start; past it, a 429 with code `10011`, and the request is not
+//!   processed. [`MockServerBuilder::rate_limit_headers`]`(false)` (the
+//!   program's `--no-rate-limit-headers`) leaves the headers out, for tests
+//!   of a server that does not send them. The token endpoint is not limited
+//!   and carries none of them.
 //! * [`MockServer::peak_in_flight`] reports the most requests handled at once.
 //!
 //! # Where it runs
@@ -160,8 +170,9 @@ use std::time::Duration;
 
 pub use builder::{
     MockServerBuilder, DEFAULT_ACCOUNTS, DEFAULT_API_KEY, DEFAULT_CHANNEL_POOL,
-    DEFAULT_DRAIN_TIMEOUT, DEFAULT_LOG_CAPACITY, DEFAULT_LOG_MAX_BYTES, DEFAULT_SEED,
-    DEFAULT_TOKEN_TTL, DEFAULT_USERS, DEFAULT_WAIT_TIMEOUT,
+    DEFAULT_DRAIN_TIMEOUT, DEFAULT_LOG_CAPACITY, DEFAULT_LOG_MAX_BYTES, DEFAULT_RATE_LIMIT,
+    DEFAULT_RATE_LIMIT_WINDOW, DEFAULT_SEED, DEFAULT_TOKEN_TTL, DEFAULT_USERS,
+    DEFAULT_WAIT_TIMEOUT,
 };
 pub use faults::{Fault, FaultRule, RetryHint, Times};
 pub use fixtures::{FixtureError, NewAccount, NewUser};
@@ -175,8 +186,10 @@ pub(crate) struct Shared {
     pub(crate) store: parking_lot::RwLock<state::Store>,
     pub(crate) faults: faults::FaultSet,
     pub(crate) log: log::RequestLog,
-    /// `None`: no rate limit, and no `x-ratelimit-*` headers.
-    pub(crate) limiter: Option<ratelimit::RateLimiter>,
+    /// Counts every API request (a default limit no test reaches).
+    pub(crate) limiter: ratelimit::RateLimiter,
+    /// Whether API responses carry `x-ratelimit-*`.
+    pub(crate) rate_limit_headers: bool,
     /// Added to every response.
     pub(crate) latency: Duration,
     pub(crate) in_flight: inflight::InFlight,

@@ -6,7 +6,7 @@ use std::time::Duration;
 use clap::Parser;
 use telnyx_accounts_mock::{
     MockServer, DEFAULT_ACCOUNTS, DEFAULT_API_KEY, DEFAULT_CHANNEL_POOL, DEFAULT_LOG_CAPACITY,
-    DEFAULT_LOG_MAX_BYTES, DEFAULT_SEED, DEFAULT_TOKEN_TTL, DEFAULT_USERS,
+    DEFAULT_LOG_MAX_BYTES, DEFAULT_RATE_LIMIT, DEFAULT_SEED, DEFAULT_TOKEN_TTL, DEFAULT_USERS,
 };
 
 /// A stateful fake of Telnyx's account-management API (managed accounts and
@@ -33,9 +33,13 @@ struct Args {
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
     /// Requests per second per credential (fixed one-second windows); past it
-    /// a 429 with code 10011. Sends the x-ratelimit-* headers. Default: no limit.
+    /// a 429 with code 10011. The default is more than a client can send.
+    #[arg(long, default_value_t = DEFAULT_RATE_LIMIT)]
+    rate_limit: u32,
+    /// Leave out the x-ratelimit-limit, -remaining and -reset headers, which
+    /// every API response carries otherwise (as Telnyx's do).
     #[arg(long)]
-    rate_limit: Option<u32>,
+    no_rate_limit_headers: bool,
     /// Number of managed accounts to seed.
     #[arg(long, default_value_t = DEFAULT_ACCOUNTS)]
     accounts: usize,
@@ -89,13 +93,12 @@ async fn main() -> std::process::ExitCode {
         .log_max_bytes(args.log_max_bytes)
         .token_ttl(Duration::from_secs(args.token_ttl_s))
         .latency(Duration::from_millis(args.latency_ms))
+        .rate_limit(args.rate_limit)
+        .rate_limit_headers(!args.no_rate_limit_headers)
         // The program's runtime is multi-threaded and runs nothing else.
         .own_thread(false);
     if let (Some(id), Some(secret)) = (args.client_id, args.client_secret) {
         builder = builder.client_credentials(id, secret);
-    }
-    if let Some(n) = args.rate_limit {
-        builder = builder.rate_limit(n);
     }
     // Install the signal handlers before announcing the URL, so a signal
     // sent right after the URL appears is not missed.

@@ -2,11 +2,14 @@
 //!
 //! 1. count it in flight, read the body (at most 32 MiB), record it in the log;
 //! 2. the rate limit, per credential (API routes only): past it, a 429;
-//! 3. fault rules: the first matching one replaces or alters steps 4-5;
+//! 3. fault rules that opt in to firing before authentication
+//!    ([`crate::FaultRule::before_auth`]);
 //! 4. the token endpoint, or authentication (401);
-//! 5. dispatch: body size (413), route (404), then the operation, which
+//! 5. the other fault rules, for authenticated requests only: the first
+//!    matching rule (of either kind) replaces or alters step 6;
+//! 6. dispatch: body size (413), route (404), then the operation, which
 //!    checks the query, then the body, then looks the id up, then the state;
-//! 6. headers (`x-request-id`, `x-ratelimit-*`), the configured latency,
+//! 7. headers (`x-request-id`, `x-ratelimit-*`), the configured latency,
 //!    and the response's status and time in the log.
 
 use std::sync::Arc;
@@ -95,9 +98,16 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> R
     });
 
     let identity = shared.auth.identify(&parts.headers, received);
-    let limit: Option<Verdict> = match (&endpoint, &shared.limiter) {
-        (Endpoint::Api(_), Some(limiter)) => Some(limiter.check(&identity.bucket, received)),
-        _ => None,
+    let limit: Option<Verdict> = match &endpoint {
+        Endpoint::Api(_) => Some(shared.limiter.check(&identity.bucket, received)),
+        Endpoint::Token => None,
+    };
+    // Whether the request's credentials are valid: the API's key or token,
+    // or the token endpoint's client credentials. Only then may a fault
+    // rule that does not fire before authentication apply.
+    let authenticated = match &endpoint {
+        Endpoint::Api(_) => identity.verdict.is_ok(),
+        Endpoint::Token => shared.auth.client_authenticated(&parts.headers),
     };
     let ctx = Ctx {
         shared: &shared,
@@ -113,17 +123,19 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> R
         ApiError::too_many_requests().into_response()
     } else {
         let api_path = api_path(path).unwrap_or(path);
-        match shared
-            .faults
-            .take(&parts.method, api_path, endpoint.operation_id())
-        {
+        match shared.faults.take(
+            &parts.method,
+            api_path,
+            endpoint.operation_id(),
+            authenticated,
+        ) {
             None => ctx.respond(),
             Some(fired) => faults::apply(fired, || ctx.respond(), abort).await,
         }
     };
 
     let headers = resp.headers_mut();
-    if let Some(verdict) = limit {
+    if let Some(verdict) = limit.filter(|_| shared.rate_limit_headers) {
         // A fault's own x-ratelimit-* headers (Fault::RateLimited) win.
         if !headers.contains_key("x-ratelimit-limit") {
             verdict.write_headers(headers);

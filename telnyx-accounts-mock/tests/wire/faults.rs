@@ -195,11 +195,7 @@ async fn truncated_html_empty_and_raw_bodies() {
         content_type: "application/json".into(),
         body: big.into(),
     });
-    let resp = client()
-        .get(format!("{}{LIST}", mock.base_url()))
-        .send()
-        .await
-        .expect("send");
+    let resp = req(&mock, Method::GET, LIST).send().await.expect("send");
     assert_eq!(resp.bytes().await.expect("30 MB").len(), 30 * 1024 * 1024);
 }
 
@@ -212,4 +208,65 @@ async fn passthrough_adds_headers_to_real_responses() {
     let (status, body) = into_json(resp).await;
     assert_eq!(status, 200);
     assert!(body["data"].is_array());
+}
+
+/// A request to `path` with this bearer token (`None`: no `Authorization`).
+async fn with_key(mock: &MockServer, key: Option<&str>) -> reqwest::Response {
+    let rb = client().get(format!("{}{LIST}", mock.base_url()));
+    let rb = match key {
+        Some(k) => rb.bearer_auth(k),
+        None => rb,
+    };
+    rb.send().await.expect("send")
+}
+
+#[tokio::test]
+async fn faults_apply_after_authentication() {
+    let mock = MockServer::start().await;
+    let canned = json!({"data": [], "meta": {"page_number": 1, "page_size": 20, "total_pages": 0, "total_results": 0}});
+    mock.inject(
+        FaultRule::new(Fault::json_200(canned.to_string()))
+            .always()
+            .expect(1),
+    );
+    // A wrong key, or none, gets its 401 as from Telnyx, not the canned 200.
+    for key in [Some("wrong-key"), None] {
+        let (status, body) = into_json(with_key(&mock, key).await).await;
+        assert_eq!(status, 401, "{key:?}");
+        assert_eq!(error_item(&body)["code"], "10009");
+    }
+    let (status, body) = into_json(with_key(&mock, Some(mock.api_key())).await).await;
+    assert_eq!((status, body), (200, canned));
+    mock.verify();
+}
+
+#[tokio::test]
+async fn a_rule_may_fire_before_authentication() {
+    let mock = MockServer::start().await;
+    mock.inject(
+        FaultRule::new(Fault::Html502)
+            .before_auth()
+            .times(2)
+            .expect(2),
+    );
+    for key in [Some("wrong-key"), None] {
+        let resp = with_key(&mock, key).await;
+        assert_eq!(resp.status(), 502, "{key:?}: the gateway fails first");
+        assert!(resp.text().await.expect("text").contains("502 Bad Gateway"));
+    }
+    assert_eq!(with_key(&mock, None).await.status(), 401, "used up");
+    mock.verify();
+    // A rule that does not fire before authentication stays pending while
+    // unauthenticated requests pass by, even behind a before-auth one.
+    mock.inject(FaultRule::new(Fault::Status(500)));
+    mock.inject(
+        FaultRule::new(Fault::Passthrough)
+            .before_auth()
+            .header("x-edge", "1"),
+    );
+    let resp = with_key(&mock, None).await;
+    assert_eq!(resp.status(), 401);
+    assert_eq!(resp.headers()["x-edge"], "1");
+    assert_eq!(mock.pending_faults(), 1);
+    assert_eq!(get(&mock, LIST).await.0, 500);
 }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde_json::json;
-use telnyx_accounts_mock::{Fault, FaultRule, MockServer};
+use telnyx_accounts_mock::{Fault, FaultRule, MockServer, DEFAULT_RATE_LIMIT};
 
 use crate::common::{client, error_item, get, into_json, req};
 
@@ -26,9 +26,53 @@ fn ratelimit_headers(resp: &reqwest::Response) -> (Option<String>, Option<String
 }
 
 #[tokio::test]
-async fn without_a_rate_limit_no_headers_are_sent() {
+async fn by_default_every_api_response_carries_the_rate_limit_headers() {
     let mock = MockServer::start().await;
+    let limit = DEFAULT_RATE_LIMIT.to_string();
+    for (i, path) in [LIST, "/managed_accounts/nope", "/no_such_route"]
+        .into_iter()
+        .enumerate()
+    {
+        let resp = req(&mock, Method::GET, path).send().await.expect("send");
+        let left = (DEFAULT_RATE_LIMIT - 1 - u32::try_from(i).expect("small")).to_string();
+        let want = (Some(limit.clone()), Some(left), Some("1".to_owned()));
+        assert_eq!(ratelimit_headers(&resp), want, "{path}");
+    }
+    // Errors too: a 401 (the shared bucket of requests without a valid
+    // key) and a fault's answer.
+    let resp = client()
+        .get(format!("{}{LIST}", mock.base_url()))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 401);
+    let left = (DEFAULT_RATE_LIMIT - 1).to_string();
+    assert_eq!(ratelimit_headers(&resp).1, Some(left));
+    mock.fail_next(Fault::Status(500));
     let resp = req(&mock, Method::GET, LIST).send().await.expect("send");
+    assert_eq!(resp.status(), 500);
+    assert_eq!(ratelimit_headers(&resp).0, Some(limit));
+}
+
+#[tokio::test]
+async fn the_headers_can_be_switched_off() {
+    let mock = MockServer::builder()
+        .rate_limit_headers(false)
+        .start()
+        .await;
+    let resp = req(&mock, Method::GET, LIST).send().await.expect("send");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(ratelimit_headers(&resp), (None, None, None));
+    // A limit still applies; its 429 comes without them.
+    let mock = MockServer::builder()
+        .rate_limit_headers(false)
+        .rate_limit(1)
+        .rate_limit_window(Duration::from_secs(600))
+        .start()
+        .await;
+    assert_eq!(get(&mock, LIST).await.0, 200);
+    let resp = req(&mock, Method::GET, LIST).send().await.expect("send");
+    assert_eq!(resp.status(), 429);
     assert_eq!(ratelimit_headers(&resp), (None, None, None));
 }
 
@@ -85,9 +129,14 @@ async fn the_rate_limit_counts_down_then_answers_429_with_10011() {
         .send()
         .await
         .expect("send");
-    assert_eq!(resp.status(), 500, "the fault fired: it is not limited");
+    assert_eq!(
+        resp.status(),
+        401,
+        "not limited; the fault waits for an authenticated request"
+    );
     let (_, left, _) = ratelimit_headers(&resp);
     assert_eq!(left.as_deref(), Some("2"));
+    assert_eq!(mock.pending_faults(), 1);
 }
 
 #[tokio::test]
