@@ -15,6 +15,7 @@ use std::fmt;
 use serde_yaml::{Mapping, Value};
 
 use crate::allowlist;
+use crate::canonical::canonical;
 
 /// The twelve operations this SDK covers, by official `operationId`.
 ///
@@ -117,7 +118,11 @@ fn get_str<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
 }
 
 /// Adapts the official spec (whole or a subset) into the fragment document.
+///
+/// The source's key order does not matter: the spec is read, and the
+/// fragment written, in [`canonical`](crate::canonical) order.
 pub fn adapt(official: &Value) -> Result<Value, AdaptError> {
+    let official = &canonical(official);
     let version = get_str(official, "openapi").unwrap_or("");
     if !(version.starts_with("3.1") || version.starts_with("3.0")) {
         return Err(err(
@@ -260,7 +265,7 @@ pub fn adapt(official: &Value) -> Result<Value, AdaptError> {
         out_components.insert(key("securitySchemes"), sec.clone());
     }
     doc.insert(key("components"), Value::Mapping(out_components));
-    Ok(Value::Mapping(doc))
+    Ok(canonical(&Value::Mapping(doc)))
 }
 
 struct Context<'a> {

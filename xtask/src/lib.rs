@@ -24,6 +24,7 @@
 
 pub mod adapt;
 pub mod allowlist;
+pub mod canonical;
 pub mod diff;
 pub mod generate;
 pub mod mutants;

@@ -840,3 +840,113 @@ fn a_regen_that_cannot_write_one_file_writes_none() {
         );
     }
 }
+
+/// `v` with the keys of every mapping, at every level, in an order drawn
+/// from `seed` (a fixed linear congruential sequence: the same every run).
+fn shuffle_keys(v: &Value, seed: &mut u64) -> Value {
+    match v {
+        Value::Mapping(m) => {
+            let mut entries: Vec<(Value, Value)> = m
+                .iter()
+                .map(|(k, v)| (k.clone(), shuffle_keys(v, seed)))
+                .collect();
+            for i in (1..entries.len()).rev() {
+                *seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let j = usize::try_from((*seed >> 33) % (i as u64 + 1)).expect("small");
+                entries.swap(i, j);
+            }
+            Value::Mapping(entries.into_iter().collect())
+        }
+        Value::Sequence(s) => Value::Sequence(s.iter().map(|v| shuffle_keys(v, seed)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The keys of every mapping in document order, depth first: two documents
+/// with the same keys give different lists when any mapping is reordered.
+fn key_order(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Mapping(m) => {
+            for (k, v) in m {
+                out.push(format!("{k:?}"));
+                key_order(v, out);
+            }
+        }
+        Value::Sequence(s) => s.iter().for_each(|v| key_order(v, out)),
+        _ => {}
+    }
+}
+
+/// The fragment without its provenance, which records the vendored file's
+/// SHA-256 (that file keeps upstream's text, and so its order).
+fn without_fingerprint(fragment: &str) -> String {
+    fragment
+        .lines()
+        .filter(|l| !l.contains("(sha256 "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_spec_that_only_reorders_keys_gives_the_same_fragment_and_code() {
+    let original = official();
+    let mut seed = 0x5eed_u64;
+    let shuffled = shuffle_keys(&original, &mut seed);
+    assert_eq!(
+        shuffled, original,
+        "the same document (mappings compare unordered)"
+    );
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    key_order(&original, &mut before);
+    key_order(&shuffled, &mut after);
+    let moved = before.iter().zip(&after).filter(|(a, b)| a != b).count();
+    assert!(
+        moved > before.len() / 2,
+        "the shuffle reorders most keys ({moved} of {})",
+        before.len()
+    );
+
+    let root = scratch_root("shuffled");
+    let spec_path = root.join("spec3.yml");
+    fs::write(&spec_path, serde_yaml::to_string(&shuffled).expect("yaml")).expect("write");
+    xtask::regen(
+        &root,
+        &xtask::Options {
+            check: false,
+            from: Some(spec_path),
+        },
+    )
+    .expect("regen --from the shuffled spec");
+
+    let here = xtask::workspace_root();
+    let read = |dir: &Path, rel: &str| fs::read_to_string(dir.join(rel)).expect("read");
+    // The vendored copy is upstream's text: it keeps the shuffled order.
+    let vendored = read(&root, xtask::UPSTREAM);
+    assert_ne!(vendored, read(&here, xtask::UPSTREAM));
+    let mut vendored_order = Vec::new();
+    key_order(
+        &serde_yaml::from_str(&vendored).expect("vendored"),
+        &mut vendored_order,
+    );
+    let mut cut_order = Vec::new();
+    key_order(
+        &xtask::upstream::cut(&shuffled).expect("cut"),
+        &mut cut_order,
+    );
+    assert_eq!(vendored_order, cut_order);
+    // The fragment and the code do not move.
+    assert!(
+        without_fingerprint(&read(&root, xtask::FRAGMENT))
+            == without_fingerprint(&read(&here, xtask::FRAGMENT)),
+        "the fragment depends on the spec's key order"
+    );
+    for file in ["lib.rs", "generated.rs"] {
+        let rel = format!("{}/{file}", xtask::GEN_DIR);
+        assert!(
+            read(&root, &rel) == read(&here, &rel),
+            "{rel} depends on the spec's key order"
+        );
+    }
+}
