@@ -287,7 +287,7 @@ struct State {
     /// Bounds that apply once a window has surely refilled, by time, each
     /// later one larger.
     refills: VecDeque<Refill>,
-    /// Nothing goes before this (a 429 with no rate-limit headers).
+    /// Nothing goes before this (the wait of the last 429).
     hold_until: Option<Instant>,
     /// When the current probe was granted.
     probe_since: Option<Instant>,
@@ -312,6 +312,7 @@ impl Pacer {
     fn try_grant(&self) -> Option<u64> {
         let mut s = self.lock();
         match s.mode {
+            _ if s.hold_until.is_some() => None,
             Mode::Unlimited => Some(s.grant()),
             Mode::Paced if s.base > s.granted => Some(s.grant()),
             _ => None,
@@ -465,8 +466,11 @@ impl State {
         self.probe_since = None;
         if o.status == 429 {
             // The server refused: whatever was believed, the window is
-            // spent. Start over from this response alone.
+            // spent. Start over from this response alone, and hold everyone
+            // for its wait: responses to requests sent before it still
+            // arrive, and their `remaining` is from before the refusal.
             let wait = o.server_delay.unwrap_or(reset);
+            self.hold_until = Some(self.hold_until.map_or(now + wait, |h| h.max(now + wait)));
             self.base = k;
             self.refills.clear();
             self.push_refill(now + wait, self.limit.saturating_add(k));
