@@ -17,7 +17,9 @@ use std::time::{Duration, Instant};
 use futures::{StreamExt, TryStreamExt};
 use telnyx_accounts::hooks::{AttemptOutcome, AttemptRequest, Hook, RequestCounter};
 use telnyx_accounts::{ApiErrorKind, Client, Error, RetryPolicy, RetryStop};
-use telnyx_accounts_mock::{Fault, FaultRule, MockServer, NewAccount, RecordedRequest, RetryHint};
+use telnyx_accounts_mock::{
+    Fault, FaultRule, MockServer, NewAccount, RecordedRequest, RetryHint, DEFAULT_RATE_LIMIT,
+};
 
 /// Anything here should finish well within this; a hang fails instead.
 const GUARD: Duration = Duration::from_secs(60);
@@ -70,6 +72,56 @@ async fn burst(client: &Client, n: usize) -> Vec<telnyx_accounts::Result<(String
         out.push(t.await.expect("join"));
     }
     out
+}
+
+/// The mock, like Telnyx, says where the caller stands on every response,
+/// so the client paces against it by default (as it does in production)
+/// without ever being held: the default window is far beyond what a test
+/// sends. Switching the headers off is the control: then the client sees
+/// no limit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn against_the_default_mock_the_client_paces_and_is_never_held() {
+    let mock = MockServer::start().await;
+    let counter = RequestCounter::new();
+    let client = builder(&mock).hook(counter.clone()).build().unwrap();
+    let first = client
+        .managed_accounts()
+        .list()
+        .page_size(1)
+        .send_with_response()
+        .await
+        .expect("list");
+    let rl = first.rate_limit().expect("x-ratelimit-* on every response");
+    let limit = u64::from(DEFAULT_RATE_LIMIT);
+    assert_eq!(
+        (rl.limit, rl.remaining, rl.reset),
+        (Some(limit), Some(limit - 1), Some(Duration::from_secs(1)))
+    );
+    // 64 calls at once through the paced client: none waits for the rate
+    // limiter, none gets a 429, and each saw the count go down. (The first
+    // call, the probe, goes by the limiter's slow path: its wait of a few
+    // microseconds is counted.)
+    let waits_before = counter.snapshot().rate_limit_waits;
+    let results = guarded("the burst", burst(&client, 64)).await;
+    let mut said: Vec<u64> = results.into_iter().map(|r| r.expect("no error").1).collect();
+    said.sort_unstable();
+    said.dedup();
+    assert_eq!(said.len(), 64, "each answer has its own remaining");
+    assert!(said.iter().all(|r| *r >= limit - 65 && *r < limit - 1), "{said:?}");
+    let counts = counter.snapshot();
+    assert_eq!(counts.rate_limit_waits, waits_before, "{counts:?}");
+    assert_eq!(count_429(&mock.requests()), 0);
+
+    let bare = MockServer::builder().rate_limit_headers(false).start().await;
+    let response = builder(&bare)
+        .build()
+        .unwrap()
+        .managed_accounts()
+        .list()
+        .send_with_response()
+        .await
+        .expect("list");
+    assert!(response.rate_limit().is_none(), "{:?}", response.rate_limit());
 }
 
 #[tokio::test]
