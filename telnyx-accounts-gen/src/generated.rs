@@ -8,7 +8,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///`CreateManagedAccountRequest`
+    ///Create Managed Account Request
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateManagedAccountRequest {
         ///The name of the business for which the new managed account is being created, that will be used as the managed accounts's organization's name.
@@ -31,7 +31,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`EnableManagedAccountRequest`
+    ///Additional parameters for what to do when enabling the managed account
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EnableManagedAccountRequest {
         ///When true, all connections owned by this managed account will automatically be re-enabled. Note: Any connections that do not pass validations will not be re-enabled.
@@ -498,7 +498,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ManagedAccountMultiListingPage`
+    ///Successful response with a list of managed accounts.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedAccountMultiListingPage {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -730,7 +730,7 @@ pub mod types {
                 .map_err(|e| { <D::Error as ::serde::de::Error>::custom(e.to_string()) })
         }
     }
-    ///`ManagedAccountResponse`
+    ///Successful response with information about a single managed account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedAccountResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -741,7 +741,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ManagedAccountsGlobalOutboundChannels`
+    ///Managed Accounts Global Outbound Channels
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedAccountsGlobalOutboundChannels {
         ///The total amount of allocatable global outbound channels available to the authenticated manager. Will be 0 if the feature is not enabled for their account.
@@ -762,7 +762,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ManagedAccountsGlobalOutboundChannelsResponse`
+    ///Successful response with information about allocatable global outbound channels.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ManagedAccountsGlobalOutboundChannelsResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -808,7 +808,9 @@ pub mod types {
             Default::default()
         }
     }
-    ///`OrganizationUserPage`
+    /**List Organization Users Response
+
+Successful response with a list of organization users.*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OrganizationUserPage {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -821,7 +823,9 @@ pub mod types {
             Default::default()
         }
     }
-    ///`OrganizationUserResponse`
+    /**Organization User Response
+
+Successful response with details about an Organization User.*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OrganizationUserResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -980,7 +984,9 @@ pub mod types {
             Default::default()
         }
     }
-    ///`OrganizationUserWithGroupsList`
+    /**Users Groups Report Response
+
+Successful response with a list of organization users and their group memberships.*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OrganizationUserWithGroupsList {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1128,7 +1134,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`SingleManagedAccountGlobalOutboundChannels`
+    ///Global Outbound Channels Details for a Managed Account
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SingleManagedAccountGlobalOutboundChannels {
         ///Integer value that indicates the number of allocatable global outbound channels that are allocated to the managed account. If the value is 0 then the account will have no usable channels and will not be able to perform outbound calling.
@@ -1152,7 +1158,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`SingleManagedAccountGlobalOutboundChannelsResponse`
+    ///Successful response with information about the allocatable global outbound channels for the given account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SingleManagedAccountGlobalOutboundChannelsResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1195,7 +1201,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UpdateManagedAccountGlobalChannelLimitRequest`
+    ///Update Managed Account Global Outbound Channels Request
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdateManagedAccountGlobalChannelLimitRequest {
         ///Integer value that indicates the number of allocatable global outbound channels that should be allocated to the managed account. Must be 0 or more. If the value is 0 then the account will have no usable channels and will not be able to perform outbound calling.
@@ -1207,7 +1213,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UpdateManagedAccountRequest`
+    ///Update Managed Account Request
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdateManagedAccountRequest {
         ///Boolean value that indicates if the managed account is able to have custom pricing set for it or not. If false, uses the pricing of the manager account. Defaults to false. This value may be changed, but there may be time lag between when the value is changed and pricing changes take effect.
@@ -1232,7 +1238,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UsersPaginationMeta`
+    ///Pagination Meta
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UsersPaginationMeta {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -103,16 +103,25 @@ async fn against_the_default_mock_the_client_paces_and_is_never_held() {
     // microseconds is counted.)
     let waits_before = counter.snapshot().rate_limit_waits;
     let results = guarded("the burst", burst(&client, 64)).await;
-    let mut said: Vec<u64> = results.into_iter().map(|r| r.expect("no error").1).collect();
+    let mut said: Vec<u64> = results
+        .into_iter()
+        .map(|r| r.expect("no error").1)
+        .collect();
     said.sort_unstable();
     said.dedup();
     assert_eq!(said.len(), 64, "each answer has its own remaining");
-    assert!(said.iter().all(|r| *r >= limit - 65 && *r < limit - 1), "{said:?}");
+    assert!(
+        said.iter().all(|r| *r >= limit - 65 && *r < limit - 1),
+        "{said:?}"
+    );
     let counts = counter.snapshot();
     assert_eq!(counts.rate_limit_waits, waits_before, "{counts:?}");
     assert_eq!(count_429(&mock.requests()), 0);
 
-    let bare = MockServer::builder().rate_limit_headers(false).start().await;
+    let bare = MockServer::builder()
+        .rate_limit_headers(false)
+        .start()
+        .await;
     let response = builder(&bare)
         .build()
         .unwrap()
@@ -121,7 +130,11 @@ async fn against_the_default_mock_the_client_paces_and_is_never_held() {
         .send_with_response()
         .await
         .expect("list");
-    assert!(response.rate_limit().is_none(), "{:?}", response.rate_limit());
+    assert!(
+        response.rate_limit().is_none(),
+        "{:?}",
+        response.rate_limit()
+    );
 }
 
 #[tokio::test]

@@ -56,7 +56,9 @@ pub const FRAGMENT_HEADER: &str = "\
 #     `oneOf: [{enum: E}, {type: string, not: {enum: E}}]` (a known value, or
 #     any other string), so a value Telnyx adds later does not fail the whole
 #     response. Query-parameter enums stay closed.
-#  5. String properties named `*_at` get `format: date-time`.
+#  5. String properties named `*_at` get `format: date-time` (so the generated
+#     types hold `chrono::DateTime<Utc>`; a value that is not RFC 3339 fails
+#     to decode there, not in the hand-written crate).
 #  6. Inline request bodies and response envelopes (`{data}`, `{data, meta}`)
 #     become named components (`<Data>Response`, `<Item>Page`, `<Item>List`,
 #     `<OperationId>Request`).
@@ -73,6 +75,16 @@ pub const FRAGMENT_HEADER: &str = "\
 # 10. `additionalProperties: false` is dropped: it would make typify reject
 #     any field Telnyx adds later. 3.1's numeric `exclusiveMinimum: N` becomes
 #     `minimum: N` + `exclusiveMinimum: true` (likewise for maximum).
+# 11. A schema's prose `title` goes in front of its `description` (the
+#     generated types' docs are made of `description` alone); a hoisted
+#     envelope or body (rule 6) without a description of its own takes the
+#     response's or request body's.
+#
+# Keys are written in one canonical order (OpenAPI keywords in a fixed
+# order, names and data alphabetically), whatever the source's order.
+# Refused rather than adapted: a required deepObject parameter, a `style` or
+# `explode` other than the defaults (deepObject: `explode: true`), and two
+# different schemas hoisted under one name.
 #
 # Any keyword the adaptation does not understand is refused, not dropped.
 ";
@@ -229,8 +241,9 @@ pub fn adapt(official: &Value) -> Result<Value, AdaptError> {
                 )
             })?;
         let before: BTreeSet<String> = ctx.referenced.clone();
-        let converted = ctx.schema(&format!("schema {name}"), raw, true, "")?;
+        let mut converted = ctx.schema(&format!("schema {name}"), raw, true, "")?;
         todo.extend(ctx.referenced.difference(&before).cloned());
+        document(&mut converted, false, None);
         schemas.insert(name, converted);
     }
     for (name, schema) in std::mem::take(&mut ctx.new_schemas) {
@@ -370,8 +383,22 @@ impl<'a> Context<'a> {
             if offers_csv && location == "header" && name.eq_ignore_ascii_case("accept") {
                 continue; // rule 8
             }
+            check_style(loc, name, location, p)?;
             match get_str(p, "style") {
                 Some("deepObject") => {
+                    if get(p, "required").and_then(Value::as_bool) == Some(true) {
+                        // Its members become separate optional parameters;
+                        // "send at least one of them" has no flat spelling.
+                        return Err(err(
+                            loc,
+                            format!(
+                                "deepObject parameter `{name}` is `required: true`; flattened \
+                                 into one parameter per member (rule 2) it cannot say that \
+                                 some member must be sent. Teach rule 2 which members are \
+                                 required, or make it optional"
+                            ),
+                        ));
+                    }
                     let schema = get(p, "schema").ok_or_else(|| {
                         err(loc, format!("deepObject parameter `{name}` has no schema"))
                     })?;
@@ -465,6 +492,7 @@ impl<'a> Context<'a> {
 
     fn request_body(&mut self, loc: &str, op_id: &str, body: &Value) -> Result<Value, AdaptError> {
         allowlist::check(loc, "the request body", body, allowlist::REQUEST_BODY)?;
+        let context = get(body, "description").cloned();
         let mut body = body.as_mapping().cloned().unwrap_or_default();
         if let Some(content) = body.get_mut("content").and_then(Value::as_mapping_mut) {
             for (mime, media) in content.iter_mut() {
@@ -478,7 +506,12 @@ impl<'a> Context<'a> {
                 let new = if get(&converted, "$ref").is_some() {
                     converted
                 } else {
-                    self.hoist(format!("{op_id}Request"), converted)
+                    self.hoist(
+                        &here,
+                        format!("{op_id}Request"),
+                        converted,
+                        context.as_ref(),
+                    )?
                 };
                 collect_refs(&new, &mut self.request_roots);
                 if let Some(m) = media.as_mapping_mut() {
@@ -505,6 +538,7 @@ impl<'a> Context<'a> {
                 r,
                 allowlist::RESPONSE,
             )?;
+            let description = get(r, "description").cloned();
             let mut r = r.as_mapping().cloned().unwrap_or_default();
             if let Some(content) = r.get_mut("content").and_then(Value::as_mapping_mut) {
                 if content.contains_key("application/json") {
@@ -524,7 +558,7 @@ impl<'a> Context<'a> {
                     } else {
                         let name = envelope_name(&converted)
                             .ok_or_else(|| err(loc, "has an inline response schema that is not a `{data}` envelope; give it a name rule in xtask"))?;
-                        self.hoist(name, converted)
+                        self.hoist(&here, name, converted, description.as_ref())?
                     };
                     if let Some(m) = media.as_mapping_mut() {
                         m.insert(key("schema"), new);
@@ -540,16 +574,39 @@ impl<'a> Context<'a> {
     }
 
     /// Stores an inline schema as a component and returns a `$ref` to it.
-    /// Identical envelopes of different operations share one component.
-    fn hoist(&mut self, name: String, mut schema: Value) -> Value {
-        if let Some(m) = schema.as_mapping_mut() {
-            // The title would otherwise compete with the component name.
-            m.remove("title");
+    /// Identical envelopes of different operations share one component (the
+    /// first one's words document it); two different schemas under one name
+    /// are refused, as one would silently stand for the other.
+    ///
+    /// `context` is what the spec says around the schema (the response's or
+    /// the request body's `description`): the type's doc when the schema
+    /// has no words of its own (rule 11).
+    fn hoist(
+        &mut self,
+        loc: &str,
+        name: String,
+        mut schema: Value,
+        context: Option<&Value>,
+    ) -> Result<Value, AdaptError> {
+        document(&mut schema, true, context);
+        match self.new_schemas.get(&name) {
+            Some(first) if without_docs(first) != without_docs(&schema) => {
+                return Err(err(
+                    format!("schema {name}"),
+                    format!(
+                        "{loc} hoists a different schema under a name another operation \
+                         already gave its own; give one of them a name rule in xtask"
+                    ),
+                ));
+            }
+            Some(_) => {}
+            None => {
+                self.new_schemas.insert(name.clone(), schema);
+            }
         }
-        self.new_schemas.entry(name.clone()).or_insert(schema);
         let mut r = Mapping::new();
         r.insert(key("$ref"), key(&format!("#/components/schemas/{name}")));
-        Value::Mapping(r)
+        Ok(Value::Mapping(r))
     }
 
     /// Converts one schema (recursively) to 3.0.3 with rules 1, 4, 5 and 10.
@@ -650,7 +707,17 @@ impl<'a> Context<'a> {
                 }
             }
         }
-        // Rule 5: timestamps.
+        // Rule 5: timestamps. The spec writes them as plain strings (its
+        // descriptions say "ISO 8601"; Telnyx sends RFC 3339, in several
+        // precisions and offsets). `format: date-time` makes them
+        // `chrono::DateTime<Utc>` in the generated crate's types, so its
+        // users get instants, not text to parse. The cost, in those types:
+        // chrono reads RFC 3339 (a space for the `T`, lowercase, `+0000`
+        // pass), and anything else Telnyx might send (no offset, a bare
+        // date, no seconds) fails to deserialize, and with it the whole
+        // response the raw client decodes (progenitor's
+        // `Error::InvalidResponsePayload`). The hand-written crate decodes
+        // responses with its own, tolerant types.
         if prop_name.ends_with("_at") && get_str(s, "type").is_some_and(|t| t == "string")
             || timestamp_nullable(s, prop_name)
         {
@@ -676,11 +743,98 @@ impl<'a> Context<'a> {
     }
 }
 
+/// Refuses a `style` or `explode` other than what the adaptation assumes:
+/// progenitor sends a query parameter as `form` (exploded), path and header
+/// parameters as `simple` (not exploded), the OpenAPI defaults; rule 2
+/// writes deepObject members as `name[member]=value`, which is `explode:
+/// true` (deepObject is defined for nothing else). Any other spelling would
+/// reach the wire differently from what the spec says.
+fn check_style(loc: &str, name: &str, location: &str, p: &Value) -> Result<(), AdaptError> {
+    let default = if location == "query" {
+        "form"
+    } else {
+        "simple"
+    };
+    let style = get_str(p, "style").unwrap_or(default);
+    let known = style == default || (location == "query" && style == "deepObject");
+    if !known {
+        return Err(err(
+            loc,
+            format!(
+                "parameter `{name}` (in {location}) has style `{style}`; the adaptation only \
+                 knows `{default}`{}",
+                if location == "query" {
+                    " and `deepObject`"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    }
+    let assumed = style != "simple";
+    match get(p, "explode") {
+        None => Ok(()),
+        Some(Value::Bool(b)) if *b == assumed => Ok(()),
+        Some(other) => Err(err(
+            loc,
+            format!(
+                "parameter `{name}` has `explode: {}` with style `{style}`; the adaptation \
+                 sends it as `explode: {assumed}`",
+                serde_yaml::to_string(other).unwrap_or_default().trim_end()
+            ),
+        )),
+    }
+}
+
 /// Resolves a local `$ref` into `components.<kind>`.
 fn resolve<'c>(components: &'c Value, v: &Value, kind: &str) -> Option<&'c Value> {
     let r = get_str(v, "$ref")?;
     let name = r.strip_prefix(&format!("#/components/{kind}/"))?;
     get(components, kind).and_then(|c| get(c, name))
+}
+
+/// Rule 11: a type's doc. typify documents a type with its schema's
+/// `description` only, so a prose `title` ("Create Managed Account
+/// Request"; one with a space: a bare identifier says no more than the
+/// type's name) goes in front of it. A hoisted schema (`hoisted`) loses its
+/// title, which would compete with the name given to it, and without a
+/// description of its own takes `context` (the response's or request
+/// body's description).
+fn document(schema: &mut Value, hoisted: bool, context: Option<&Value>) {
+    let Some(m) = schema.as_mapping_mut() else {
+        return;
+    };
+    let text = |v: Option<&Value>| {
+        v.and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+    };
+    let title = if hoisted {
+        text(m.remove("title").as_ref())
+    } else {
+        text(m.get("title"))
+    }
+    .filter(|t| t.contains(' '));
+    let description = text(m.get("description")).or_else(|| text(context.filter(|_| hoisted)));
+    let doc = match (title, description) {
+        (Some(t), Some(d)) if d.starts_with(&t) => Some(d),
+        (Some(t), Some(d)) => Some(format!("{t}\n\n{d}")),
+        (t, d) => t.or(d),
+    };
+    if let Some(doc) = doc {
+        m.insert(key("description"), Value::String(doc));
+    }
+}
+
+/// A hoisted schema without the words rule 11 gave it: what two operations
+/// must agree on to share one component.
+fn without_docs(schema: &Value) -> Value {
+    let mut s = schema.clone();
+    if let Some(m) = s.as_mapping_mut() {
+        m.remove("description");
+    }
+    s
 }
 
 fn timestamp_nullable(s: &Value, prop_name: &str) -> bool {

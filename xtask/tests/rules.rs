@@ -656,3 +656,158 @@ fn keywords_the_adaptation_does_not_know_are_refused_by_name_and_place() {
     ))
     .expect("extensions and known keywords pass");
 }
+
+/// The first operation with `params` (YAML list items, indented for it).
+fn spec_with_params(params: &str) -> Value {
+    spec_with(
+        &first_op(&format!("      parameters:\n{params}{OK_200}")),
+        "",
+        "  schemas: {}\n",
+    )
+}
+
+const DEEP_FILTER: &str = "        - name: filter\n          in: query\n          style: deepObject\n          schema:\n            type: object\n            properties:\n              email: {type: string}\n";
+
+#[test]
+fn a_required_deep_object_is_refused_by_name() {
+    // Flattened, its members are optional parameters: `required` would be
+    // lost without a word.
+    let msg = refusal(spec_with_params(&format!(
+        "{DEEP_FILTER}          required: true\n"
+    )));
+    assert!(
+        msg.contains(OPERATIONS[0])
+            && msg.contains("deepObject parameter `filter`")
+            && msg.contains("required: true"),
+        "{msg}"
+    );
+    // Optional (said or not), it flattens as before.
+    for required in ["", "          required: false\n"] {
+        let doc = adapt(&spec_with_params(&format!("{DEEP_FILTER}{required}"))).expect("adapt");
+        let p = &op(&doc)["parameters"][0];
+        assert_eq!(
+            (&p["name"], &p["required"]),
+            (&Value::from("filter[email]"), &Value::from(false))
+        );
+    }
+}
+
+#[test]
+fn a_style_or_explode_the_adaptation_does_not_assume_is_refused() {
+    let refused = [
+        // A deepObject that is not exploded, which rule 2 would write as if it were.
+        (
+            format!("{DEEP_FILTER}          explode: false\n"),
+            "`filter` has `explode: false` with style `deepObject`",
+        ),
+        // Comma-separated query values, which progenitor would send exploded.
+        (
+            "        - name: ids\n          in: query\n          style: form\n          explode: false\n          schema: {type: array, items: {type: string}}\n".to_owned(),
+            "`ids` has `explode: false` with style `form`",
+        ),
+        // A query parameter in another style.
+        (
+            "        - name: ids\n          in: query\n          style: pipeDelimited\n          schema: {type: array, items: {type: string}}\n".to_owned(),
+            "`ids` (in query) has style `pipeDelimited`",
+        ),
+        (
+            "        - name: q\n          in: query\n          style: simple\n          schema: {type: string}\n".to_owned(),
+            "`q` (in query) has style `simple`",
+        ),
+        // A path parameter in a style progenitor does not write.
+        (
+            "        - name: id\n          in: path\n          required: true\n          style: label\n          schema: {type: string}\n".to_owned(),
+            "`id` (in path) has style `label`",
+        ),
+        (
+            "        - name: id\n          in: path\n          required: true\n          explode: true\n          schema: {type: string}\n".to_owned(),
+            "`id` has `explode: true` with style `simple`",
+        ),
+    ];
+    for (param, want) in refused {
+        let msg = refusal(spec_with_params(&param));
+        assert!(
+            msg.contains(OPERATIONS[0]) && msg.contains(want),
+            "{want}: {msg}"
+        );
+    }
+    // The styles the adaptation assumes, said out loud, pass.
+    adapt(&spec_with_params(&format!(
+        "{DEEP_FILTER}          explode: true\n        - name: q\n          in: query\n          style: form\n          explode: true\n          schema: {{type: string}}\n        - name: Accept\n          in: header\n          style: simple\n          explode: false\n          schema: {{type: string}}\n"
+    )))
+    .expect("the defaults, written out, are accepted");
+}
+
+/// The first operation and the second (`/op1`) each answer with an inline
+/// envelope: `first` and `second` are their schemas.
+fn two_envelopes(first: &str, second: &str) -> Value {
+    let response = |schema: &str, description: &str| -> Value {
+        serde_yaml::from_str(&format!(
+            "{{description: {description}, content: {{application/json: {{schema: {schema}}}}}}}"
+        ))
+        .expect("yaml")
+    };
+    let mut spec = spec_with(
+        &first_op(OK_200),
+        "",
+        "  schemas:\n    U:\n      type: object\n      properties:\n        id: {type: string}\n",
+    );
+    spec["paths"]["/first"]["get"]["responses"]["200"] = response(first, "The first's words");
+    spec["paths"]["/op1"]["get"]["responses"]["200"] = response(second, "The second's words");
+    spec
+}
+
+#[test]
+fn two_different_envelopes_under_one_name_are_refused() {
+    let plain = "{type: object, properties: {data: {$ref: '#/components/schemas/U'}}}";
+    let more = "{type: object, properties: {data: {$ref: '#/components/schemas/U'}, links: {type: string}}}";
+    let msg = refusal(two_envelopes(plain, more));
+    assert!(
+        msg.contains("schema UResponse")
+            && msg.contains(&format!("operation {}", OPERATIONS[1]))
+            && msg.contains("a different schema under a name another operation already gave"),
+        "{msg}"
+    );
+    // Identical ones share one component, documented by the first
+    // operation (in the canonical order, /first before /op1).
+    let doc = adapt(&two_envelopes(plain, plain)).expect("identical envelopes share");
+    let shared = &doc["components"]["schemas"]["UResponse"];
+    assert_eq!(shared["description"], Value::from("The first's words"));
+    for path in ["/first", "/op1"] {
+        assert_eq!(
+            doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+                ["$ref"],
+            Value::from("#/components/schemas/UResponse")
+        );
+    }
+}
+
+#[test]
+fn hoisted_and_official_types_keep_the_specs_words() {
+    let titled =
+        "{type: object, title: U Response, properties: {data: {$ref: '#/components/schemas/U'}}}";
+    let described = "{type: object, title: U List, description: Every U., properties: {data: {type: array, items: {$ref: '#/components/schemas/U'}}}}";
+    let mut spec = two_envelopes(titled, described);
+    spec["components"]["schemas"]["U"]["title"] = Value::from("A Thing Called U");
+    spec["components"]["schemas"]["V"] =
+        serde_yaml::from_str("{type: object, title: V, description: A v.}").expect("yaml");
+    spec["components"]["schemas"]["U"]["properties"]["v"] =
+        serde_yaml::from_str("{$ref: '#/components/schemas/V'}").expect("yaml");
+    let doc = adapt(&spec).expect("adapt");
+    let schemas = &doc["components"]["schemas"];
+    // The title, then the response's words (the envelope has none).
+    assert_eq!(
+        schemas["UResponse"]["description"],
+        Value::from("U Response\n\nThe first's words")
+    );
+    assert!(schemas["UResponse"].get("title").is_none());
+    // The title, then the envelope's own words.
+    assert_eq!(
+        schemas["UList"]["description"],
+        Value::from("U List\n\nEvery U.")
+    );
+    // An official schema's prose title becomes its doc; a title that only
+    // repeats an identifier does not.
+    assert_eq!(schemas["U"]["description"], Value::from("A Thing Called U"));
+    assert_eq!(schemas["V"]["description"], Value::from("A v."));
+}
