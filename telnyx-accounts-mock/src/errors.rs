@@ -1,39 +1,8 @@
 //! Telnyx-style error bodies: `{"errors": [{code, title, detail, source, meta}]}`.
 //!
-//! # Every error the mock sends
-//!
-//! One table, so that users' tests know what they assert on. "Spec" is
-//! Telnyx's official OpenAPI spec (its examples and response components);
-//! "error list" is Telnyx's published list of API error codes; "rate-limit
-//! docs" is Telnyx's rate-limiting page. A row marked **not documented by
-//! Telnyx** is the mock's own choice: the status is right, but Telnyx
-//! documents no code for it, so the closest documented code is reused.
-//!
-//! | status | code    | title                      | when                                                     | documented by |
-//! |--------|---------|----------------------------|----------------------------------------------------------|---------------|
-//! | 400    | `10015` | Bad Request                | a query value that cannot be parsed; a bad token `grant_type` | spec |
-//! | 400    | `10004` | Missing required parameter | a token request without `grant_type`                     | error list |
-//! | 401    | `10009` | Authentication failed      | missing, wrong or expired credentials                    | spec |
-//! | 403    | `10010` | Not authorized             | removing the organization owner                          | spec |
-//! | 404    | `10005` | Resource not found         | unknown path, method or id (ids in a form no client sends included) | spec |
-//! | 408    | `10008` | Request timeout            | `Fault::Status(408)` only                                 | error list |
-//! | 409    | `10012` | Duplicate resource         | `Fault::Status(409)` only                                 | error list |
-//! | 413    | `10015` | Request entity too large   | a body over 32 MiB                                       | **not documented by Telnyx** |
-//! | 415    | `10014` | Unsupported Media Type     | a body without `Content-Type: application/json` (form-encoded on the token endpoint) | error list |
-//! | 422    | `10004` | Missing required parameter | a required body (or body field) is absent                | error list |
-//! | 422    | `10023` | Invalid JSON               | the body is not JSON, or not a JSON object               | error list |
-//! | 422    | `10020` | Invalid resource type      | a body field of the wrong JSON type                      | error list |
-//! | 422    | `10019` | Invalid email address      | `email` that is not an address                           | error list |
-//! | 422    | `10015` | Bad Request                | a value out of range (query or body), a taken email, the channel pool exceeded, a state that forbids the action | spec (its `10015`), status **not documented by Telnyx** |
-//! | 429    | `10011` | Too many requests          | past the rate limit; `Fault::RateLimited`                | rate-limit docs |
-//! | 500    | `10007` | Unexpected error           | `Fault::Status(500)` and other 5xx but 503               | error list |
-//! | 503    | `10007` | Service unavailable        | `Fault::Unavailable`, `Fault::Status(503)`               | **not documented by Telnyx** (code reused from 500) |
-//! | other  | `10015` / `10007` | Bad Request / Unexpected error | `Fault::Status` with any other 4xx / 5xx           | **not documented by Telnyx** |
-//!
-//! Every item carries `meta.url`
-//! (`https://developers.telnyx.com/docs/overview/errors/<code>`); `source`
-//! is a `pointer` into the body (`/` for the whole request) or the
-//! offending query `parameter`.
+//! Every error the mock sends, with its status, code, title and when, is
+//! in one table: [the crate docs' error codes](crate#error-codes). The
+//! constants below are its codes and titles.
 
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
@@ -41,7 +10,7 @@ use serde::Serialize;
 
 use crate::wire::json_response;
 
-/// The codes of the table above, with their titles.
+/// The codes of the crate docs' table, with their titles.
 mod code {
     pub(super) const MISSING_PARAMETER: (&str, &str) = ("10004", "Missing required parameter");
     pub(super) const NOT_FOUND: (&str, &str) = ("10005", "Resource not found");

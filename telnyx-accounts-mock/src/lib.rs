@@ -23,24 +23,8 @@
 //! * **Auth**: every API request needs `Authorization: Bearer <api_key>`, or
 //!   a bearer token from the OAuth2 token endpoint (see below); anything
 //!   else is a 401 (code `10009`). Every response carries `x-request-id`.
-//! * **Validation order**, the same on every route; the first failing step
-//!   answers: the rate limit (429), fault rules that fire before
-//!   authentication ([`FaultRule::before_auth`]), credentials (401), the
-//!   other fault rules (authenticated requests only), the
-//!   body's size (413, over 32 MiB), the path and method (404), the query
-//!   (400/422), the body (absent where required: 422; not
-//!   `application/json`: 415; not a JSON object: 422; each field's type and
-//!   value: 422), the id (404), the resource's state (422, or 403 for the
-//!   owner). Everything about the request itself is checked before anything
-//!   about the stored data.
-//! * **Ids**: managed-account ids resolve in their 36-character hyphenated
-//!   form, in either case (the canonical lowercase id comes back). The forms
-//!   no client sends (hyphenless, braced, `urn:uuid:`) are 404.
-//! * **Bodies**: create, update and update-global-channel-limit require a
-//!   body (422, `10004`, when absent); enable's is optional. A body must be
-//!   sent as `Content-Type: application/json` (parameters and case aside),
-//!   else 415 (`10014`). `channel_limit` is optional: without it nothing
-//!   changes.
+//! * **Validation**: one order on every route, and a list of what is not
+//!   checked: see [What the mock checks, in order](#what-the-mock-checks-in-order).
 //! * **Account statuses**: enabled, disabled, cancelled, blocked.
 //!   `filter[status][eq]`, when given, decides alone which statuses are
 //!   listed (`cancelled` lists them even with
@@ -56,20 +40,101 @@
 //! * **Paging**: `page[number]` ≥ 1 (default 1), `page[size]` 1..=250 (default
 //!   20 for accounts, 250 for users). `total_pages` is 0 when nothing matches;
 //!   a page past the end has empty `data` and the true `meta`.
-//! * **Query errors**: a value that cannot be parsed (`page[number]=abc`, an
-//!   unknown enum value, `include_groups=maybe`) is a 400 (`10015`); a parsed
-//!   value out of range (`page[size]=0`, a `contains` filter shorter than
-//!   three characters) is a 422; both name `source.parameter`. Body errors
-//!   name `source.pointer` (`/business_name`, `/channel_limit`, `/` for the
-//!   whole body). A known path with another method is a 404.
-//! * **Filters**: `contains` filters are case-insensitive substrings (at
-//!   least three characters); `eq` filters are exact, case-sensitive matches.
-//!   When a query key repeats, the last value wins; unknown keys are ignored.
+//! * **Filters**: `contains` filters are case-insensitive substrings;
+//!   `eq` filters are exact, case-sensitive matches.
 //! * **Channels**: a pool of [`DEFAULT_CHANNEL_POOL`] channels; a
 //!   `channel_limit` that would take the total over the pool is a 422. New
 //!   accounts start with 0 channels and zero balances.
 //! * **Users**: listed in creation order, owner first; the owner cannot be
 //!   removed (403, code `10010`).
+//!
+//! # What the mock checks, in order
+//!
+//! Every request goes through the same steps; the first that fails
+//! answers, and nothing after it runs (a refused request changes no data).
+//! This list is the only copy: the READMEs link here.
+//!
+//! 1. **The rate limit** (API routes, not the token endpoint), per
+//!    credential: past it, 429 (`10011`); see
+//!    [the rate limit](#realism-oauth2-tokens-latency-the-rate-limit).
+//! 2. **Fault rules that fire before authentication**
+//!    ([`FaultRule::before_auth`]): a proxy's or gateway's failure.
+//! 3. **Credentials**: `Authorization: Bearer` with the API key or an
+//!    unexpired token from the token endpoint; anything else, 401
+//!    (`10009`). On the token endpoint: `Authorization: Basic` with the
+//!    configured client's id and secret, else 401.
+//! 4. **The other fault rules**, for authenticated requests only: a wrong
+//!    or missing key gets its 401 and leaves the rule unused, as a request
+//!    to Telnyx would.
+//! 5. **The body's size**: over 32 MiB, 413 (on every route).
+//! 6. **The path and method**: the `/v2` prefix and one of the twelve
+//!    operations (a trailing slash is tolerated; path segments are
+//!    percent-decoded); an unknown path, or a known path with another
+//!    method, is a 404 (`10005`), never a 405.
+//! 7. **The query**, in the order the operation reads it, so the first bad
+//!    parameter is the one reported (`source.parameter`). A value that does
+//!    not parse (`page[number]=abc`, an unknown enum value,
+//!    `include_groups=maybe`) is a 400 (`10015`); a parsed value out of
+//!    range (`page[size]=0` or `251`, `page[number]=0`, a `contains` filter
+//!    under three characters) is a 422 (`10015`). List managed accounts
+//!    reads `filter[email][contains]`, `filter[organization_name][contains]`,
+//!    `include_cancelled_accounts`, `filter[status][eq]`, `sort`,
+//!    `page[number]`, `page[size]`; list organization users
+//!    `filter[user_status]`, `include_groups`, `page[number]`,
+//!    `page[size]`; retrieve organization user `include_groups`.
+//! 8. **The body** (create, update and update-global-channel-limit require
+//!    one; enable's is optional; the other operations do not read theirs):
+//!    absent (no bytes, or only whitespace), 422 (`10004`) where required,
+//!    `{}` where optional; not declared `Content-Type: application/json`
+//!    (parameters and case aside), 415 (`10014`); not JSON, or not a JSON
+//!    object, 422 (`10023`); then each field in the order the operation
+//!    reads it: the wrong JSON type, 422 (`10020`); a required field
+//!    absent, 422 (`10004`); a bad value, 422 (`10019` for an email,
+//!    `10015` otherwise: a blank `business_name`, a negative
+//!    `channel_limit`). `source.pointer` names the field.
+//! 9. **The id**: a managed-account id resolves in its 36-character
+//!    hyphenated form, in either case (the canonical lowercase id comes
+//!    back); any other form (hyphenless, braced, `urn:uuid:`) or an unknown
+//!    id is a 404. Organization-user ids match exactly.
+//! 10. **The resource's state**: an email already taken (case-insensitive),
+//!     a `channel_limit` over what the pool has left, enabling or disabling a
+//!     cancelled or blocked account, 422 (`10015`); removing the owner, 403
+//!     (`10010`).
+//!
+//! The token endpoint (`POST /v2/oauth/token`) has steps of its own, after
+//! the fault rules: a body over 32 MiB, 413; the client credentials, 401
+//! (`10009`); a body not declared `application/x-www-form-urlencoded`, 415
+//! (`10014`); no `grant_type`, 400 (`10004`); another grant, 400 (`10015`).
+//!
+//! ## What it does not check
+//!
+//! What Telnyx may refuse but the mock accepts, so that a test passing here
+//! does not prove these:
+//!
+//! * **Null body fields count as absent**: `"email": null` is no email,
+//!   `"business_name": null` a missing field (422, `10004`).
+//! * **Unknown body fields are ignored**, whatever their type; update reads
+//!   only `managed_account_allow_custom_pricing`.
+//! * **Unknown query keys are ignored**, on every operation, including
+//!   operations that take no query.
+//! * **A repeated query key keeps its last value** (`page[size]=5&page[size]=7`
+//!   is 7).
+//! * Query keys and values are percent-decoded, and `+` is a space:
+//!   `filter%5Bemail%5D%5Bcontains%5D` is `filter[email][contains]`.
+//! * Integers may carry surrounding whitespace and a leading `+`;
+//!   booleans are `true`/`false` in any case.
+//! * `filter[email][eq]`, `filter[organization_name][eq]` and the users'
+//!   `filter[email]` take any string (no minimum length; the users' filter
+//!   is a case-insensitive substring).
+//! * Emails are checked only for the shape `local@domain` with a dot in the
+//!   domain; `password` is any string.
+//! * `Content-Type` is checked only on a request that carries a body; a body
+//!   sent to an operation that takes none is ignored.
+//! * `Accept` is read only by the groups report (`text/csv` anywhere in it
+//!   gives CSV, anything else JSON); no request is refused for its `Accept`
+//!   (no 406).
+//! * No other request header is read (`User-Agent`, `Idempotency-Key`,
+//!   `api-version`, ...).
 //!
 //! # Error codes
 //!
@@ -92,9 +157,18 @@
 //! | 429 | `10011` | Too many requests | past the rate limit; [`Fault::RateLimited`] | rate-limiting docs |
 //! | 500 | `10007` | Unexpected error | `Fault::Status(500)` and other 5xx but 503 | error list |
 //! | 503 | `10007` | Service unavailable | [`Fault::Unavailable`], `Fault::Status(503)` | **no**: code borrowed from 500 |
+//! | other 4xx / 5xx | `10015` / `10007` | Bad Request / Unexpected error | `Fault::Status` with any other code | **no** |
 //!
-//! "Spec" is Telnyx's official OpenAPI spec; "error list" is Telnyx's
-//! published list of API error codes.
+//! "Spec" is Telnyx's official OpenAPI spec (its examples and response
+//! components); "error list" is Telnyx's published list of API error codes;
+//! "rate-limiting docs" is Telnyx's rate-limiting page. A row marked **no**
+//! is the mock's own choice: the status is right, but Telnyx documents no
+//! code for it, so the closest documented code is reused. Every error item
+//! carries `code`, `title`, `detail`, `meta.url`
+//! (`https://developers.telnyx.com/docs/overview/errors/<code>`) and, where
+//! it applies, `source`: a `pointer` into the body (`/` for the whole
+//! body) or the offending query `parameter`. This table is the only copy:
+//! the READMEs link here.
 //!
 //! # Realism: OAuth2 tokens, latency, the rate limit
 //!

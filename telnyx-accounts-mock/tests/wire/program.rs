@@ -39,6 +39,9 @@ async fn program_prints_url_serves_and_stops_on_sigint() {
         .send()
         .await
         .expect("send");
+    // Telnyx's rate-limit headers, by default.
+    assert_eq!(resp.headers()["x-ratelimit-limit"], "1000000");
+    assert_eq!(resp.headers()["x-ratelimit-remaining"], "999999");
     let (status, body) = crate::common::into_json(resp).await;
     assert_eq!(status, 200);
     assert_eq!(body["meta"]["total_results"], 120);
@@ -54,9 +57,17 @@ async fn program_prints_url_serves_and_stops_on_sigint() {
 
 #[cfg(unix)]
 #[tokio::test]
-async fn program_stops_cleanly_on_sigterm() {
+async fn program_without_rate_limit_headers_stops_cleanly_on_sigterm() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_telnyx-accounts-mock"))
-        .args(["--port", "0", "--accounts", "5", "--users", "2"])
+        .args([
+            "--port",
+            "0",
+            "--accounts",
+            "5",
+            "--users",
+            "2",
+            "--no-rate-limit-headers",
+        ])
         .stdout(Stdio::piped())
         .spawn()
         .expect("spawn");
@@ -66,6 +77,14 @@ async fn program_stops_cleanly_on_sigterm() {
         .read_line(&mut line)
         .expect("read URL");
     assert!(line.starts_with("http://127.0.0.1:"), "{line}");
+    let resp = crate::common::client()
+        .get(format!("{}/managed_accounts", line.trim()))
+        .bearer_auth(telnyx_accounts_mock::DEFAULT_API_KEY)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 200);
+    assert!(resp.headers().get("x-ratelimit-limit").is_none());
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

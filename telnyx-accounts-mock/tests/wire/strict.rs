@@ -495,3 +495,66 @@ async fn status_filter_takes_precedence_over_include_cancelled() {
         assert_eq!(ids(&body), want, "{query}");
     }
 }
+
+// -- what the crate docs list as not checked -------------------------------------
+
+/// Each item of "What it does not check" in the crate docs, as a request
+/// the mock accepts.
+#[tokio::test]
+async fn what_the_docs_say_is_not_checked_is_accepted() {
+    let mock = MockServer::start().await;
+    // Null body fields count as absent; unknown fields are ignored.
+    let (status, body) = send(req(&mock, Method::POST, LIST).json(&json!({
+        "business_name": "Nulls Inc",
+        "email": null,
+        "rollup_billing": null,
+        "not_a_field": {"any": ["thing"]}
+    })))
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body["data"]["email"].is_string(),
+        "a generated email: {body}"
+    );
+    let (status, body) =
+        send(req(&mock, Method::POST, LIST).json(&json!({"business_name": null}))).await;
+    assert_eq!(status, 422);
+    assert_eq!(item(&body)["code"], "10004");
+    // Unknown query keys are ignored, on operations with and without a query.
+    assert_eq!(get(&mock, &format!("{LIST}?no_such_key=1")).await.0, 200);
+    let id = mock.accounts()[0].id;
+    assert_eq!(
+        get(&mock, &format!("{LIST}/{id}?page[size]=0")).await.0,
+        200
+    );
+    // A repeated key keeps its last value; keys are percent-decoded; `%2B`
+    // (a literal `+`) and any case of `true` pass.
+    let (_, body) = get(&mock, &format!("{LIST}?page[size]=0&page%5Bsize%5D=%2B3")).await;
+    assert_eq!(body["meta"]["page_size"], 3);
+    let (status, _) = get(&mock, &format!("{LIST}?include_cancelled_accounts=TRUE")).await;
+    assert_eq!(status, 200);
+    // `eq` filters and the users' email filter take any string.
+    assert_eq!(
+        get(&mock, &format!("{LIST}?filter[email][eq]=x")).await.0,
+        200
+    );
+    assert_eq!(
+        get(&mock, "/organizations/users?filter[email]=x").await.0,
+        200
+    );
+    // A body sent to an operation that takes none is not read.
+    let resp = req(&mock, Method::POST, &format!("{LIST}/{id}/actions/disable"))
+        .header("content-type", "text/plain")
+        .body("not json")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 200);
+    // No 406: `Accept` is read only by the groups report.
+    let resp = req(&mock, Method::GET, LIST)
+        .header("accept", "application/xml")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 200);
+}
