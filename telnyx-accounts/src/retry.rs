@@ -185,10 +185,16 @@ impl RetryPolicy {
     /// The backoff with jitter applied.
     pub(crate) fn jittered_backoff(&self, retry: u32) -> Duration {
         let base = self.backoff(retry);
-        match self.jitter {
-            Jitter::Partial => base.mul_f64(1.0 - 0.25 * fastrand::f64()),
-            Jitter::Full => base.mul_f64(fastrand::f64()),
-        }
+        let factor = match self.jitter {
+            Jitter::Partial => 1.0 - 0.25 * fastrand::f64(),
+            Jitter::Full => fastrand::f64(),
+        };
+        // `mul_f64` panics past `Duration::MAX` (where the float rounds
+        // up): a factor of at most 1 never makes the wait longer than
+        // `base`, so `base` is the saturated answer.
+        Duration::try_from_secs_f64(base.as_secs_f64() * factor)
+            .unwrap_or(base)
+            .min(base)
     }
 }
 
