@@ -823,6 +823,38 @@ mod tests {
         assert_eq!(pacer.try_grant(), None, "held: no pass on the fast path");
     }
 
+    /// Item 9 of issue 21: a pass freed while a call waits goes to that
+    /// call, not to a new call that asks first through the fast path (a
+    /// task that got an answer and sends its next call at once).
+    #[tokio::test]
+    async fn a_freed_pass_goes_to_the_call_already_waiting() {
+        let pacer = Pacer::default();
+        let t0 = Instant::now();
+        {
+            let mut s = pacer.lock();
+            let k = s.poll_grant(t0).ok().unwrap();
+            answer(&mut s, k, 200, Some(&rl(100, 1, 600)), t0);
+        }
+        let p = pacer.try_grant().expect("the one left");
+        let mut waiting = Box::pin(pacer.wait(None, Duration::MAX));
+        assert!(futures::poll!(waiting.as_mut()).is_pending(), "spent: waits");
+        // The answer to `p` says one more may go.
+        let one_more = rl(100, 1, 600);
+        pacer.release(
+            p,
+            Some(Observation {
+                status: 200,
+                rate_limit: Some(&one_more),
+                server_delay: None,
+            }),
+        );
+        assert_eq!(pacer.try_grant(), None, "a newcomer does not go first");
+        assert!(
+            matches!(futures::poll!(waiting.as_mut()), std::task::Poll::Ready(Ok(_))),
+            "the waiting call takes it"
+        );
+    }
+
     #[test]
     fn refills_stay_a_bounded_staircase() {
         let t0 = Instant::now();
