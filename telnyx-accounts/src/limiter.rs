@@ -32,10 +32,27 @@
 //!   in one place for every task of the client.
 //! - A **429** means the view was wrong (another program using the same
 //!   key, or a limit that changed): everything learnt before it is dropped,
-//!   and every task of the client holds until the 429's wait (its
-//!   `Retry-After`, else `x-ratelimit-reset`, else 1 s) has passed. The call
-//!   that got it is retried after that wait, as its
+//!   and the client is **held**: no call of any task is sent until the
+//!   429's wait (its `Retry-After`, else `x-ratelimit-reset`, else 1 s) has
+//!   passed, whatever other responses say meanwhile, and new calls too
+//!   (the hold binds every path, the fast one included). The call that got
+//!   it is retried after that wait, as its
 //!   [`RetryPolicy`](crate::RetryPolicy) says.
+//! - **A hold no call should wait out.** A hold binds the client whatever
+//!   its length: Telnyx said no request of this key will be taken before
+//!   then, and sending anyway only collects more 429s. But a call waits for
+//!   a hold only when it ends within the call's deadline and is no longer
+//!   than the call's [`RetryPolicy::max_server_delay`](crate::RetryPolicy::max_server_delay)
+//!   (the cap on waits the server asks for, default 60 s). Otherwise the
+//!   call fails at once, unsent, with [`Error::Held`](crate::Error::Held),
+//!   whose [`retry_after`](crate::HeldError::retry_after) says when the hold
+//!   ends (a `Retry-After: 3600` fails every call at once for an hour,
+//!   instead of each waiting its full deadline). Sending it again after
+//!   that is safe.
+//! - **First come, first served.** Calls that have to wait form one queue
+//!   and get their passes in the order they came; a new call never goes
+//!   past a waiting one. Only the first in line watches the clock; each
+//!   answer wakes it alone, and each pass granted wakes the next.
 //! - Until the first response says whether there is a limit, one request
 //!   goes at a time (for at most [`PROBE_PATIENCE`]); after a response with
 //!   no `x-ratelimit-*` headers the limiter lets everything through (only
@@ -50,7 +67,8 @@
 //! retried and resets the view as above.
 //!
 //! Its cost when nothing waits: a semaphore's atomic and one uncontended
-//! lock per attempt.
+//! lock per attempt, with no clock read and no timer (the hold check is a
+//! field test under that lock).
 //!
 //! # Seeing the waits
 //!
@@ -395,7 +413,10 @@ impl Pacer {
             ticket
         };
         // Leaves the queue however this ends (a pass, a refusal, a drop).
-        let _in_queue = InQueue { pacer: self, ticket };
+        let _in_queue = InQueue {
+            pacer: self,
+            ticket,
+        };
         loop {
             // `notify_one` keeps a permit for a task not yet waiting: a
             // wake-up between the read below and the await is not lost.
@@ -442,7 +463,11 @@ impl Pacer {
             } else {
                 // The first in line: it takes what this frees, then wakes
                 // the next.
-                s.queue.front().map(|w| Arc::clone(&w.wake)).into_iter().collect()
+                s.queue
+                    .front()
+                    .map(|w| Arc::clone(&w.wake))
+                    .into_iter()
+                    .collect()
             }
         };
         for w in wake {
@@ -837,7 +862,10 @@ mod tests {
         }
         let p = pacer.try_grant().expect("the one left");
         let mut waiting = Box::pin(pacer.wait(None, Duration::MAX));
-        assert!(futures::poll!(waiting.as_mut()).is_pending(), "spent: waits");
+        assert!(
+            futures::poll!(waiting.as_mut()).is_pending(),
+            "spent: waits"
+        );
         // The answer to `p` says one more may go.
         let one_more = rl(100, 1, 600);
         pacer.release(
@@ -850,7 +878,10 @@ mod tests {
         );
         assert_eq!(pacer.try_grant(), None, "a newcomer does not go first");
         assert!(
-            matches!(futures::poll!(waiting.as_mut()), std::task::Poll::Ready(Ok(_))),
+            matches!(
+                futures::poll!(waiting.as_mut()),
+                std::task::Poll::Ready(Ok(_))
+            ),
             "the waiting call takes it"
         );
     }

@@ -32,7 +32,20 @@
 //! - **The deadline** ([`ClientBuilder::deadline`], default
 //!   [`DEFAULT_DEADLINE`](crate::DEFAULT_DEADLINE)) bounds a call across all
 //!   its attempts and waits: an attempt gets at most the time left, and a
-//!   wait that would end past the deadline is not started.
+//!   wait that would end past the deadline is not started. It is checked
+//!   before each attempt is sent: a call whose deadline is spent first (a
+//!   slow token request, a long queue) fails with a deadline
+//!   [`Error::Timeout`](crate::Error::Timeout) that says it was not sent,
+//!   and [`Error::is_retryable`] is true, even for `create`.
+//! - **A 429's hold** ([`crate::limiter`]): after a 429, the client sends
+//!   nothing until the server's wait is over. A call that would have to
+//!   wait past its deadline, or longer than
+//!   [`RetryPolicy::max_server_delay`], fails at once, unsent, with
+//!   [`Error::Held`](crate::Error::Held) and the wait left.
+//! - **Any duration works**: every setting that takes a `Duration` (timeout,
+//!   connect timeout, deadline, backoffs, `max_server_delay`, on the client
+//!   and per request) saturates instead of overflowing; `Duration::MAX`
+//!   means no bound.
 //! - **The retry budget** ([`RetryBudget`]), shared by every clone of a
 //!   [`Client`](crate::Client), is a token bucket as in AWS's standard retry
 //!   mode: each retry takes tokens (more after a timeout), each success puts

@@ -6,20 +6,32 @@
 //! and whether it may be sent twice), a path, query pairs, and an optional
 //! JSON body serialized once. For each attempt the [`Transport`]:
 //!
-//! 1. stops with [`Error::Timeout`] if the call's deadline has passed;
-//! 2. builds the request: the client's headers (`User-Agent`, default
+//! 1. takes a slot and a pass from the limiter ([`crate::limiter`]), which
+//!    fails the call at once with [`Error::Held`] when a 429's hold ends
+//!    after its deadline or lasts longer than its policy's
+//!    `max_server_delay`;
+//! 2. stops with [`Error::Timeout`] if the call's deadline has passed: the
+//!    request was not sent, so the error is retryable (checked *before*
+//!    sending, never by a zero timeout that would look like a request lost
+//!    in flight);
+//! 3. builds the request: the client's headers (`User-Agent`, default
 //!    headers), then the call's own (`Accept`, `Content-Type`, per-request
 //!    headers), then the hooks' changes, then `Authorization`, so that no
 //!    hook sees or replaces the credentials;
-//! 3. sends it and reads the whole body, within the attempt's timeout or
-//!    what is left of the deadline, whichever is shorter;
-//! 4. calls the hooks with the outcome and the retry decision;
-//! 5. on a 2xx, decodes the body (a body that does not fit is
+//! 4. sends it and reads the body, within the attempt's timeout or what is
+//!    left of the deadline, whichever is shorter. Bodies are read chunk by
+//!    chunk with a bound: an error body keeps its first 64 KiB; a success
+//!    body longer than
+//!    [`ClientBuilder::max_response_body_size`](crate::ClientBuilder::max_response_body_size)
+//!    (default 16 MiB) fails the call with [`Error::Decode`] naming the
+//!    limit, and the rest is never read;
+//! 5. calls the hooks with the outcome and the retry decision;
+//! 6. on a 2xx, decodes the body (a body that does not fit is
 //!    [`Error::Decode`], with the status, headers and request id); otherwise
 //!    waits and retries, or returns the error, which records why it stopped.
 //!
-//! With OAuth2 client credentials, step 2 takes the cached access token or
-//! gets one first (see [`crate::oauth`]): the token request goes through
+//! With OAuth2 client credentials, each attempt first takes the cached
+//! access token or gets one (see [`crate::oauth`]): the token request goes through
 //! this same loop, in its own `telnyx.request` span, under the call's
 //! deadline. A 401 from the API is retried once with a new token.
 //!
@@ -926,7 +938,9 @@ enum BodyEnd {
 /// Reads a body, at most `limit` bytes of it, chunk by chunk: what
 /// arrived, and how it ended.
 async fn read_bounded(mut response: reqwest::Response, limit: usize) -> (Bytes, BodyEnd) {
-    let announced = response.content_length().and_then(|n| usize::try_from(n).ok());
+    let announced = response
+        .content_length()
+        .and_then(|n| usize::try_from(n).ok());
     let mut buf = BytesMut::with_capacity(announced.unwrap_or(0).min(limit));
     loop {
         match response.chunk().await {

@@ -234,7 +234,11 @@ async fn calls_are_sent_in_the_order_they_came() {
         .iter()
         .filter_map(|r| r.header("x-arrival")?.parse().ok())
         .collect();
-    assert_eq!(sent, (0..CALLS).collect::<Vec<_>>(), "sent in arrival order");
+    assert_eq!(
+        sent,
+        (0..CALLS).collect::<Vec<_>>(),
+        "sent in arrival order"
+    );
 }
 
 /// Records when each attempt went out and when a 429 came back.

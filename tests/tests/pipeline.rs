@@ -379,7 +379,10 @@ async fn a_success_body_past_the_limit_fails_the_call_naming_the_limit() {
         .await
         .expect("the server stops when the client hangs up")
         .unwrap();
-    assert!(written < 16 << 20, "the client stopped reading: {written} bytes written");
+    assert!(
+        written < 16 << 20,
+        "the client stopped reading: {written} bytes written"
+    );
 }
 
 // ---------------------------------------------------------------------------

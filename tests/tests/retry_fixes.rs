@@ -306,7 +306,10 @@ async fn a_retry_with_no_time_left_is_reported_not_sent() {
     );
     assert!(err.is_retryable(), "the retry was never sent: {err}");
     assert!(err.to_string().contains("before it was sent"), "{err}");
-    assert!(!err.to_string().contains("may have been processed"), "{err}");
+    assert!(
+        !err.to_string().contains("may have been processed"),
+        "{err}"
+    );
     assert_eq!(seen(&mock, "CreateManagedAccount"), 1, "only the 429'd one");
 }
 
