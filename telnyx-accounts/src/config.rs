@@ -23,9 +23,11 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// otherwise: one full-length attempt plus room for quick retries.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
 /// The largest success body read unless set otherwise with
-/// [`ClientBuilder::max_response_body_size`]: 16 MiB, some fifty times the
-/// largest legitimate body (a page of 250 accounts).
-pub const DEFAULT_MAX_RESPONSE_BODY_SIZE: usize = 16 * 1024 * 1024;
+/// [`ClientBuilder::max_response_body_size`]: 64 MiB. Generous: the largest
+/// legitimate body, a page of 250 accounts, is well under 1 MiB, and a body
+/// with 30 MB of unknown fields still decodes; what it stops is a body
+/// streamed without end.
+pub const DEFAULT_MAX_RESPONSE_BODY_SIZE: usize = 64 * 1024 * 1024;
 /// The environment variable holding the API key.
 pub const API_KEY_ENV: &str = "TELNYX_API_KEY";
 /// The environment variable that overrides the base URL.
@@ -361,7 +363,7 @@ impl ClientBuilder {
     }
 
     /// The largest success body a call reads, in bytes (default
-    /// [`DEFAULT_MAX_RESPONSE_BODY_SIZE`], 16 MiB). A 2xx body that is
+    /// [`DEFAULT_MAX_RESPONSE_BODY_SIZE`], 64 MiB). A 2xx body that is
     /// longer (a broken proxy, a hostile server streaming without end)
     /// fails the call with [`Error::Decode`], whose message names this
     /// limit, as soon as the limit is passed: the rest is never read.

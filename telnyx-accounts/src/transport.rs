@@ -23,7 +23,7 @@
 //!    chunk with a bound: an error body keeps its first 64 KiB; a success
 //!    body longer than
 //!    [`ClientBuilder::max_response_body_size`](crate::ClientBuilder::max_response_body_size)
-//!    (default 16 MiB) fails the call with [`Error::Decode`] naming the
+//!    (default 64 MiB) fails the call with [`Error::Decode`] naming the
 //!    limit, and the rest is never read;
 //! 5. calls the hooks with the outcome and the retry decision;
 //! 6. on a 2xx, decodes the body (a body that does not fit is
