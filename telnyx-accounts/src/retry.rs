@@ -154,7 +154,9 @@ impl RetryPolicy {
         self
     }
 
-    /// The longest backoff (default 8 s).
+    /// The longest backoff (default 8 s). Any length works (the doubling
+    /// saturates); a backoff that would end past the call's deadline is
+    /// not started.
     pub fn max_backoff(mut self, backoff: Duration) -> Self {
         self.max_backoff = backoff;
         self
@@ -162,7 +164,11 @@ impl RetryPolicy {
 
     /// The longest server-requested wait (`Retry-After`, ...) that is waited
     /// out (default 60 s). When the server asks for more, the call stops and
-    /// returns the error, whose `retry_after()` carries the full value.
+    /// returns the error, whose `retry_after()` carries the full value. It
+    /// also bounds how long a call waits for the client's hold after a 429
+    /// (see [`crate::limiter`]). `Duration::MAX` waits out any server wait
+    /// that ends within the call's deadline; `Duration::ZERO` waits out
+    /// none.
     pub fn max_server_delay(mut self, delay: Duration) -> Self {
         self.max_server_delay = delay;
         self
