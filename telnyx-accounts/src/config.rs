@@ -22,6 +22,12 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// The bound on one call, every attempt and wait included, unless set
 /// otherwise: one full-length attempt plus room for quick retries.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(120);
+/// The largest success body read unless set otherwise with
+/// [`ClientBuilder::max_response_body_size`]: 64 MiB. Generous: the largest
+/// legitimate body, a page of 250 accounts, is well under 1 MiB, and a body
+/// with 30 MB of unknown fields still decodes; what it stops is a body
+/// streamed without end.
+pub const DEFAULT_MAX_RESPONSE_BODY_SIZE: usize = 64 * 1024 * 1024;
 /// The environment variable holding the API key.
 pub const API_KEY_ENV: &str = "TELNYX_API_KEY";
 /// The environment variable that overrides the base URL.
@@ -82,6 +88,7 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     max_concurrency: Option<usize>,
     pacing: Option<bool>,
+    max_response_body_size: Option<usize>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -119,6 +126,7 @@ impl fmt::Debug for ClientBuilder {
             .field("http_client", &self.http_client.is_some())
             .field("max_concurrency", &self.max_concurrency)
             .field("pacing", &self.pacing)
+            .field("max_response_body_size", &self.max_response_body_size)
             .finish()
     }
 }
@@ -203,7 +211,8 @@ impl ClientBuilder {
 
     /// The timeout of each attempt, from sending to the last byte of the
     /// body, default 60 s. Retries get a fresh timeout each, within the
-    /// [`deadline`](Self::deadline).
+    /// [`deadline`](Self::deadline). Any length works: `Duration::MAX`
+    /// means no per-attempt bound (the deadline still applies).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -212,6 +221,8 @@ impl ClientBuilder {
     /// How long to wait for a connection, default 5 s. Ignored with
     /// [`http_client`](Self::http_client) (configure yours instead). A
     /// connection that times out sent nothing, so even `create` retries it.
+    /// `Duration::MAX` means no bound of its own (the attempt's timeout
+    /// still applies).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = Some(timeout);
         self
@@ -221,6 +232,9 @@ impl ClientBuilder {
     /// [`DEFAULT_DEADLINE`] (120 s). Without it, a call could take
     /// `(retries + 1) × timeout` plus the waits between attempts. When it
     /// runs out, the call fails with [`Error::Timeout`] (`deadline: true`).
+    /// Any length works: `Duration::MAX` (or anything past what the clock
+    /// can count) means no deadline; each attempt is still bounded by the
+    /// [`timeout`](Self::timeout).
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(deadline);
         self
@@ -348,6 +362,26 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest success body a call reads, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BODY_SIZE`], 64 MiB). A 2xx body that is
+    /// longer (a broken proxy, a hostile server streaming without end)
+    /// fails the call with [`Error::Decode`], whose message names this
+    /// limit, as soon as the limit is passed: the rest is never read.
+    /// Error bodies are kept up to 64 KiB, whatever this says. `0` makes
+    /// [`build`](Self::build) fail; `usize::MAX` means no bound.
+    ///
+    /// ```
+    /// let client = telnyx_accounts::Client::builder()
+    ///     .api_key("KEY")
+    ///     .max_response_body_size(1024 * 1024)
+    ///     .build()?;
+    /// # Ok::<(), telnyx_accounts::Error>(())
+    /// ```
+    pub fn max_response_body_size(mut self, bytes: usize) -> Self {
+        self.max_response_body_size = Some(bytes);
+        self
+    }
+
     /// Brings your own `reqwest::Client` (proxies, TLS roots, connection
     /// limits). Its connection pool is shared by every clone of the
     /// [`Client`](crate::Client); the API key, `User-Agent` and default
@@ -458,6 +492,14 @@ impl ClientBuilder {
                 "max_concurrency must be at least 1 (usize::MAX for no bound)",
             ));
         }
+        let max_response_body_size = self
+            .max_response_body_size
+            .unwrap_or(DEFAULT_MAX_RESPONSE_BODY_SIZE);
+        if max_response_body_size == 0 {
+            return Err(Error::config(
+                "max_response_body_size must be at least 1 byte (usize::MAX for no bound)",
+            ));
+        }
         let mut retry = self.retry_policy.unwrap_or_default();
         if let Some(n) = self.max_retries {
             retry = retry.max_retries(n);
@@ -508,6 +550,7 @@ impl ClientBuilder {
             hooks: self.hooks,
             max_concurrency,
             pacing: self.pacing.unwrap_or(true),
+            max_response_body_size,
         })
     }
 }
@@ -532,6 +575,8 @@ pub(crate) struct Config {
     /// Requests in flight at once, at least 1.
     pub(crate) max_concurrency: usize,
     pub(crate) pacing: bool,
+    /// The largest success body read, at least 1.
+    pub(crate) max_response_body_size: usize,
 }
 
 /// The default HTTP client: `connect_timeout`, and redirects only within the

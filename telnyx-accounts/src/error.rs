@@ -40,6 +40,14 @@ pub enum Error {
     /// The connection could not be made, or broke before the response was read.
     #[error(transparent)]
     Connection(ConnectionError),
+    /// Not sent: after a 429, the client holds every call until the
+    /// server's wait is over (see [`crate::limiter`]), and this call could
+    /// not wait that long (the hold ends after its deadline, or is longer
+    /// than its retry policy's
+    /// [`max_server_delay`](crate::RetryPolicy::max_server_delay)).
+    /// [`HeldError::retry_after`] says when the hold ends.
+    #[error(transparent)]
+    Held(HeldError),
     /// The request was refused before anything was sent: an empty id, a page
     /// size out of range, ... Fix the call; retrying will not help.
     #[error(transparent)]
@@ -125,6 +133,7 @@ impl Error {
             Error::Api(e) => Some(e.attempts),
             Error::Timeout(e) => Some(e.attempts),
             Error::Connection(e) => Some(e.attempts),
+            Error::Held(e) => Some(e.attempts),
             _ => None,
         }
     }
@@ -134,6 +143,7 @@ impl Error {
             Error::Api(e) => Some(&e.call),
             Error::Timeout(e) => Some(&e.call),
             Error::Connection(e) => Some(&e.call),
+            Error::Held(e) => Some(&e.call),
             _ => None,
         }
     }
@@ -545,11 +555,21 @@ impl fmt::Display for TimeoutError {
         let subject = self.call.subject();
         // No attempt and not queued in the limiter: it waited for another
         // task's token request.
-        let waited_for_token = self.attempts == 0 && self.call.stop != RetryStop::Queued;
+        let waited_for_token = self.attempts == 0
+            && self.call.stop != RetryStop::Queued
+            && matches!(self.call.auth, Auth::TokenRequest { .. });
+        // Spent before the next attempt could be sent.
+        let unsent = self.call.stop == RetryStop::Deadline && !self.call.ambiguous;
         if self.deadline && waited_for_token {
             write!(
                 f,
                 "call to {subject} ran past its deadline while another task's token request was under way; raise it with `.deadline(..)`",
+            )?;
+        } else if self.deadline && unsent {
+            write!(
+                f,
+                "call to {subject} ran past its deadline before it was sent ({} attempt(s) before); it was not sent this time, so sending it again is safe; raise it with `.deadline(..)`",
+                self.attempts
             )?;
         } else if self.deadline {
             write!(
@@ -569,6 +589,43 @@ impl fmt::Display for TimeoutError {
 }
 
 impl std::error::Error for TimeoutError {}
+
+/// A call not sent because of a 429's hold it could not wait out: see
+/// [`Error::Held`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct HeldError {
+    pub(crate) retry_after: Duration,
+    /// The attempts this call made before (0 when it was its first).
+    pub(crate) attempts: u32,
+    pub(crate) call: CallInfo,
+}
+
+impl HeldError {
+    /// How long until the hold ends (the server's wait, less what has
+    /// passed since): when sending again may succeed.
+    pub fn retry_after(&self) -> Duration {
+        self.retry_after
+    }
+}
+
+impl fmt::Display for HeldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let why = match self.call.stop {
+            RetryStop::Deadline => "after its deadline",
+            _ => "later than the retry policy's max_server_delay",
+        };
+        write!(
+            f,
+            "call to {} was not sent: Telnyx answered 429 and asked to wait, and the client holds every call for another {:.1} s, {why}; retry after that ({} attempt(s) before)",
+            self.call.subject(),
+            self.retry_after.as_secs_f64(),
+            self.attempts,
+        )
+    }
+}
+
+impl std::error::Error for HeldError {}
 
 /// The network failed.
 #[derive(Debug)]
@@ -707,6 +764,11 @@ mod tests {
             Some("page[size]")
         );
         assert_eq!(errs[1].code.as_deref(), Some("10005"));
+        // `meta` is kept when it says something, dropped when null.
+        assert_eq!(errs[0].meta, Some(serde_json::json!({"url": "u"})));
+        assert_eq!(errs[1].meta, None, "absent");
+        let null = parse_error_body(br#"{"errors":[{"code":"1","meta":null}]}"#);
+        assert_eq!(null[0].meta, None, "null is no meta");
         assert!(parse_error_body(b"<html>502</html>").is_empty());
         assert!(parse_error_body(b"{\"errors\":{}}").is_empty());
     }

@@ -158,11 +158,11 @@ mod transport;
 pub use client::Client;
 pub use config::{
     ClientBuilder, API_KEY_ENV, BASE_URL_ENV, CLIENT_ID_ENV, CLIENT_SECRET_ENV, DEFAULT_BASE_URL,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_TIMEOUT,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BODY_SIZE, DEFAULT_TIMEOUT,
 };
 pub use error::{
     ApiError, ApiErrorKind, ConfigError, ConnectionError, DecodeError, Error, ErrorSource,
-    InvalidRequestError, RateLimit, Result, TelnyxError, TimeoutError,
+    HeldError, InvalidRequestError, RateLimit, Result, TelnyxError, TimeoutError,
 };
 pub use hooks::Hook;
 pub use id::Id;

@@ -32,10 +32,27 @@
 //!   in one place for every task of the client.
 //! - A **429** means the view was wrong (another program using the same
 //!   key, or a limit that changed): everything learnt before it is dropped,
-//!   and every task of the client holds until the 429's wait (its
-//!   `Retry-After`, else `x-ratelimit-reset`, else 1 s) has passed. The call
-//!   that got it is retried after that wait, as its
+//!   and the client is **held**: no call of any task is sent until the
+//!   429's wait (its `Retry-After`, else `x-ratelimit-reset`, else 1 s) has
+//!   passed, whatever other responses say meanwhile, and new calls too
+//!   (the hold binds every path, the fast one included). The call that got
+//!   it is retried after that wait, as its
 //!   [`RetryPolicy`](crate::RetryPolicy) says.
+//! - **A hold no call should wait out.** A hold binds the client whatever
+//!   its length: Telnyx said no request of this key will be taken before
+//!   then, and sending anyway only collects more 429s. But a call waits for
+//!   a hold only when it ends within the call's deadline and is no longer
+//!   than the call's [`RetryPolicy::max_server_delay`](crate::RetryPolicy::max_server_delay)
+//!   (the cap on waits the server asks for, default 60 s). Otherwise the
+//!   call fails at once, unsent, with [`Error::Held`](crate::Error::Held),
+//!   whose [`retry_after`](crate::HeldError::retry_after) says when the hold
+//!   ends (a `Retry-After: 3600` fails every call at once for an hour,
+//!   instead of each waiting its full deadline). Sending it again after
+//!   that is safe.
+//! - **First come, first served.** Calls that have to wait form one queue
+//!   and get their passes in the order they came; a new call never goes
+//!   past a waiting one. Only the first in line watches the clock; each
+//!   answer wakes it alone, and each pass granted wakes the next.
 //! - Until the first response says whether there is a limit, one request
 //!   goes at a time (for at most [`PROBE_PATIENCE`]); after a response with
 //!   no `x-ratelimit-*` headers the limiter lets everything through (only
@@ -50,7 +67,8 @@
 //! retried and resets the view as above.
 //!
 //! Its cost when nothing waits: a semaphore's atomic and one uncontended
-//! lock per attempt.
+//! lock per attempt, with no clock read and no timer (the hold check is a
+//! field test under that lock).
 //!
 //! # Seeing the waits
 //!
@@ -85,7 +103,7 @@
 //! [`ClientBuilder::pacing`]: crate::ClientBuilder::pacing
 
 use std::collections::VecDeque;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{Notify, Semaphore, SemaphorePermit, TryAcquireError};
@@ -111,6 +129,15 @@ const DEFAULT_RESET: Duration = Duration::from_secs(1);
 
 /// At most this many pending refills are remembered (merging the latest).
 const MAX_REFILLS: usize = 1024;
+
+/// `now + wait`, or, when that is past what an `Instant` can hold, a time
+/// no program lives to see (about 30 years ahead, as tokio does).
+pub(crate) fn saturating_at(now: Instant, wait: Duration) -> Instant {
+    const FAR: Duration = Duration::from_secs(86_400 * 365 * 30);
+    now.checked_add(wait)
+        .or_else(|| now.checked_add(FAR))
+        .unwrap_or(now)
+}
 
 /// The slot and the pass an attempt holds while it is in flight.
 pub(crate) struct Permit<'a> {
@@ -145,10 +172,14 @@ impl Permit<'_> {
     }
 }
 
-/// Why no permit was had: the deadline passed while waiting.
+/// Why no permit was had.
 #[derive(Debug)]
-pub(crate) struct Queued {
-    pub(crate) waited: Duration,
+pub(crate) enum Refused {
+    /// The deadline passed while waiting.
+    Queued { waited: Duration },
+    /// A 429's hold ends after the call's deadline, or is longer than the
+    /// call's policy waits out: failed at once, `wait` before the hold ends.
+    Held { wait: Duration, waited: Duration },
 }
 
 /// Bounds requests in flight and paces them.
@@ -168,8 +199,13 @@ impl Limiter {
         }
     }
 
-    /// A slot, then a pass, waiting at most until `deadline`.
-    pub(crate) async fn acquire(&self, deadline: Instant) -> Result<Permit<'_>, Queued> {
+    /// A slot, then a pass, waiting at most until `deadline` (`None`: no
+    /// deadline), and for a 429's hold at most `max_hold`.
+    pub(crate) async fn acquire(
+        &self,
+        deadline: Option<Instant>,
+        max_hold: Duration,
+    ) -> Result<Permit<'_>, Refused> {
         let mut permit = Permit {
             _slot: None,
             pass: None,
@@ -180,15 +216,25 @@ impl Limiter {
             permit._slot = Some(match slots.try_acquire() {
                 Ok(slot) => slot,
                 Err(TryAcquireError::NoPermits) => {
+                    // A hold this call cannot wait out fails it before it
+                    // queues for a slot (off the fast path: no lock there).
+                    if let Some(pacer) = &self.pacer {
+                        if let Err(wait) = pacer.check_hold(Instant::now(), deadline, max_hold) {
+                            return Err(Refused::Held {
+                                wait,
+                                waited: Duration::ZERO,
+                            });
+                        }
+                    }
                     let start = Instant::now();
-                    let slot = tokio::time::timeout_at(deadline.into(), slots.acquire()).await;
+                    let slot = within(deadline, slots.acquire()).await;
                     permit.concurrency_wait = start.elapsed();
                     match slot {
-                        Ok(Ok(slot)) => slot,
+                        Some(Ok(slot)) => slot,
                         // Never closed; treat it as no bound.
-                        Ok(Err(_)) => return Ok(permit),
-                        Err(_) => {
-                            return Err(Queued {
+                        Some(Err(_)) => return Ok(permit),
+                        None => {
+                            return Err(Refused::Queued {
                                 waited: permit.concurrency_wait,
                             })
                         }
@@ -202,15 +248,13 @@ impl Limiter {
                 Some(k) => k,
                 None => {
                     let start = Instant::now();
-                    let k = tokio::time::timeout_at(deadline.into(), pacer.wait()).await;
+                    let k = within(deadline, pacer.wait(deadline, max_hold)).await;
                     permit.rate_limit_wait = start.elapsed();
+                    let waited = permit.concurrency_wait + permit.rate_limit_wait;
                     match k {
-                        Ok(k) => k,
-                        Err(_) => {
-                            return Err(Queued {
-                                waited: permit.concurrency_wait + permit.rate_limit_wait,
-                            })
-                        }
+                        Some(Ok(k)) => k,
+                        Some(Err(wait)) => return Err(Refused::Held { wait, waited }),
+                        None => return Err(Refused::Queued { waited }),
                     }
                 }
             };
@@ -221,6 +265,14 @@ impl Limiter {
             });
         }
         Ok(permit)
+    }
+}
+
+/// `fut`'s output, or `None` if `deadline` passes first.
+async fn within<F: std::future::Future>(deadline: Option<Instant>, fut: F) -> Option<F::Output> {
+    match deadline {
+        Some(at) => tokio::time::timeout_at(at.into(), fut).await.ok(),
+        None => Some(fut.await),
     }
 }
 
@@ -252,7 +304,6 @@ struct Observation<'r> {
 #[derive(Default)]
 struct Pacer {
     state: Mutex<State>,
-    changed: Notify,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -273,6 +324,13 @@ struct Refill {
     base: u64,
 }
 
+/// A task waiting for a pass, in the order they came.
+#[derive(Debug)]
+struct Waiter {
+    ticket: u64,
+    wake: Arc<Notify>,
+}
+
 /// Counts are in passes. With `granted` passes granted so far, the requests
 /// that may still be sent are at least `base - granted`.
 #[derive(Debug, Default)]
@@ -287,19 +345,23 @@ struct State {
     /// Bounds that apply once a window has surely refilled, by time, each
     /// later one larger.
     refills: VecDeque<Refill>,
-    /// Nothing goes before this (the wait of the last 429).
+    /// Nothing goes before this: a 429's wait.
     hold_until: Option<Instant>,
     /// When the current probe was granted.
     probe_since: Option<Instant>,
-    /// Tasks waiting for a pass.
-    waiters: usize,
+    /// Tasks waiting for a pass, first come first served: only the first
+    /// may take one, and a new call never goes past them.
+    queue: VecDeque<Waiter>,
+    /// The next waiter's ticket.
+    next_ticket: u64,
 }
 
 /// What a task that got no pass waits for.
 enum Wait {
-    /// A response (or a release), or this time, whichever comes first.
+    /// A wake-up (a response, a release, its turn), or this time, whichever
+    /// comes first.
     Until(Instant),
-    /// A response (or a release).
+    /// A wake-up.
     Released,
 }
 
@@ -308,41 +370,77 @@ impl Pacer {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// A pass at once, if one can be had without reading the clock.
+    /// A pass at once, if one can be had without reading the clock: no
+    /// hold, nobody queued, and the bound not spent. One uncontended lock.
     fn try_grant(&self) -> Option<u64> {
         let mut s = self.lock();
+        if s.hold_until.is_some() || !s.queue.is_empty() {
+            return None;
+        }
         match s.mode {
-            _ if s.hold_until.is_some() => None,
             Mode::Unlimited => Some(s.grant()),
             Mode::Paced if s.base > s.granted => Some(s.grant()),
             _ => None,
         }
     }
 
-    /// Waits for a pass.
-    async fn wait(&self) -> u64 {
+    /// `Err(wait)` when a hold is under way that a call with this deadline
+    /// and this longest wait cannot wait out.
+    fn check_hold(
+        &self,
+        now: Instant,
+        deadline: Option<Instant>,
+        max_hold: Duration,
+    ) -> Result<(), Duration> {
+        match self.lock().held(now) {
+            Some(until) => hold_fits(now, until, deadline, max_hold),
+            None => Ok(()),
+        }
+    }
+
+    /// Waits for a pass, in turn; `Err(wait)` at once for a hold that ends
+    /// after `deadline` or lasts longer than `max_hold`.
+    async fn wait(&self, deadline: Option<Instant>, max_hold: Duration) -> Result<u64, Duration> {
+        let wake = Arc::new(Notify::new());
+        let ticket = {
+            let mut s = self.lock();
+            let ticket = s.next_ticket;
+            s.next_ticket += 1;
+            s.queue.push_back(Waiter {
+                ticket,
+                wake: Arc::clone(&wake),
+            });
+            ticket
+        };
+        // Leaves the queue however this ends (a pass, a refusal, a drop).
+        let _in_queue = InQueue {
+            pacer: self,
+            ticket,
+        };
         loop {
-            let notified = self.changed.notified();
-            tokio::pin!(notified);
-            // Registered before the state is read: a release after the read
-            // wakes this task.
-            notified.as_mut().enable();
+            // `notify_one` keeps a permit for a task not yet waiting: a
+            // wake-up between the read below and the await is not lost.
             let wait = {
                 let mut s = self.lock();
-                match s.poll_grant(Instant::now()) {
-                    Ok(k) => return k,
-                    Err(w) => {
-                        s.waiters += 1;
-                        w
+                let now = Instant::now();
+                match s.held(now) {
+                    Some(until) => {
+                        hold_fits(now, until, deadline, max_hold)?;
+                        Wait::Until(until)
                     }
+                    None if s.queue.front().map(|w| w.ticket) != Some(ticket) => Wait::Released,
+                    None => match s.poll_grant(now) {
+                        // Leaving the queue (`_in_queue`) wakes the next.
+                        Ok(k) => return Ok(k),
+                        Err(w) => w,
+                    },
                 }
             };
-            let _waiting = Waiting(self);
             match wait {
-                Wait::Released => notified.await,
+                Wait::Released => wake.notified().await,
                 Wait::Until(at) => {
                     tokio::select! {
-                        _ = notified => {}
+                        _ = wake.notified() => {}
                         _ = tokio::time::sleep_until(at.into()) => {}
                     }
                 }
@@ -351,27 +449,73 @@ impl Pacer {
     }
 
     fn release(&self, k: u64, observation: Option<Observation<'_>>) {
-        let wake = {
+        let wake: Vec<Arc<Notify>> = {
             let mut s = self.lock();
             s.released += 1;
+            let hold = s.hold_until;
             if let Some(o) = observation {
                 s.observe(k, &o, Instant::now());
             }
-            s.waiters > 0
+            if s.hold_until != hold {
+                // A new hold: every waiter checks it against its own
+                // deadline and policy (rare: a 429).
+                s.queue.iter().map(|w| Arc::clone(&w.wake)).collect()
+            } else {
+                // The first in line: it takes what this frees, then wakes
+                // the next.
+                s.queue
+                    .front()
+                    .map(|w| Arc::clone(&w.wake))
+                    .into_iter()
+                    .collect()
+            }
         };
-        if wake {
-            self.changed.notify_waiters();
+        for w in wake {
+            w.notify_one();
         }
     }
 }
 
-/// Takes a waiting task off the count, also when its wait is cancelled.
-struct Waiting<'a>(&'a Pacer);
+/// Whether a hold until `until` can be waited out: `Err` with the wait
+/// when it ends after `deadline` or lasts longer than `max_hold`.
+fn hold_fits(
+    now: Instant,
+    until: Instant,
+    deadline: Option<Instant>,
+    max_hold: Duration,
+) -> Result<(), Duration> {
+    let wait = until.saturating_duration_since(now);
+    if wait > max_hold || deadline.is_some_and(|d| until > d) {
+        Err(wait)
+    } else {
+        Ok(())
+    }
+}
 
-impl Drop for Waiting<'_> {
+/// A waiter's place in the queue, given up when it is dropped; the next in
+/// line is then woken to take its turn.
+struct InQueue<'a> {
+    pacer: &'a Pacer,
+    ticket: u64,
+}
+
+impl Drop for InQueue<'_> {
     fn drop(&mut self) {
-        let mut s = self.0.lock();
-        s.waiters = s.waiters.saturating_sub(1);
+        let next = {
+            let mut s = self.pacer.lock();
+            let Some(i) = s.queue.iter().position(|w| w.ticket == self.ticket) else {
+                return;
+            };
+            s.queue.remove(i);
+            if i == 0 {
+                s.queue.front().map(|w| Arc::clone(&w.wake))
+            } else {
+                None
+            }
+        };
+        if let Some(w) = next {
+            w.notify_one();
+        }
     }
 }
 
@@ -385,18 +529,26 @@ impl State {
         self.granted.saturating_sub(self.released)
     }
 
+    /// The end of the hold under way, if any (one that is over is dropped).
+    fn held(&mut self, now: Instant) -> Option<Instant> {
+        match self.hold_until {
+            Some(until) if now < until => Some(until),
+            _ => {
+                self.hold_until = None;
+                None
+            }
+        }
+    }
+
     /// A pass, or what to wait for.
     fn poll_grant(&mut self, now: Instant) -> Result<u64, Wait> {
-        if let Some(hold) = self.hold_until {
-            if now < hold {
-                return Err(Wait::Until(hold));
-            }
-            self.hold_until = None;
+        if let Some(until) = self.held(now) {
+            return Err(Wait::Until(until));
         }
         match self.mode {
             Mode::Unlimited => Ok(self.grant()),
             Mode::Probing => {
-                let patience_ends = self.probe_since.map(|t| t + PROBE_PATIENCE);
+                let patience_ends = self.probe_since.map(|t| saturating_at(t, PROBE_PATIENCE));
                 match patience_ends {
                     Some(ends) if self.outstanding() > 0 && now < ends => Err(Wait::Until(ends)),
                     _ => {
@@ -442,8 +594,7 @@ impl State {
             if o.status == 429 {
                 // Refused, and nothing says how the window stands: hold
                 // everyone, then learn again.
-                let wait = o.server_delay.unwrap_or(DEFAULT_RESET);
-                self.hold_until = Some(self.hold_until.map_or(now + wait, |h| h.max(now + wait)));
+                self.hold(now, o.server_delay.unwrap_or(DEFAULT_RESET));
                 self.mode = Mode::Probing;
                 self.probe_since = None;
                 self.refills.clear();
@@ -466,18 +617,24 @@ impl State {
         self.probe_since = None;
         if o.status == 429 {
             // The server refused: whatever was believed, the window is
-            // spent. Start over from this response alone, and hold everyone
-            // for its wait: responses to requests sent before it still
-            // arrive, and their `remaining` is from before the refusal.
+            // spent. Start over from this response alone.
+            // Nothing goes before its wait is over, whatever other
+            // responses say meanwhile.
             let wait = o.server_delay.unwrap_or(reset);
-            self.hold_until = Some(self.hold_until.map_or(now + wait, |h| h.max(now + wait)));
+            self.hold(now, wait);
             self.base = k;
             self.refills.clear();
-            self.push_refill(now + wait, self.limit.saturating_add(k));
+            self.push_refill(saturating_at(now, wait), self.limit.saturating_add(k));
         } else {
             self.base = self.base.max(remaining.saturating_add(k));
-            self.push_refill(now + reset, self.limit.saturating_add(k));
+            self.push_refill(saturating_at(now, reset), self.limit.saturating_add(k));
         }
+    }
+
+    /// Holds every call until `wait` from `now` (or a later hold's end).
+    fn hold(&mut self, now: Instant, wait: Duration) {
+        let until = saturating_at(now, wait);
+        self.hold_until = Some(self.hold_until.map_or(until, |h| h.max(until)));
     }
 
     /// Remembers that `base` applies from `at` on, keeping the refills a
@@ -654,6 +811,79 @@ mod tests {
         s.released += 1;
         assert!(s.poll_grant(t1).is_ok());
         assert_eq!(s.mode, Mode::Probing);
+    }
+
+    /// Item 1 of issue 21: a 429 with no rate-limit headers holds every
+    /// call; a 200 without headers from a request already in flight (which
+    /// turns the mode back to `Unlimited`) must not let a new call through
+    /// the fast path before the hold ends.
+    #[test]
+    fn a_hold_binds_the_fast_path_too() {
+        let pacer = Pacer::default();
+        let t0 = Instant::now();
+        {
+            let mut s = pacer.lock();
+            let k = s.poll_grant(t0).ok().unwrap();
+            answer(&mut s, k, 200, None, t0);
+            assert_eq!(s.mode, Mode::Unlimited);
+        }
+        let (a, b) = (pacer.try_grant().unwrap(), pacer.try_grant().unwrap());
+        pacer.release(
+            a,
+            Some(Observation {
+                status: 429,
+                rate_limit: None,
+                server_delay: Some(Duration::from_secs(2)),
+            }),
+        );
+        pacer.release(
+            b,
+            Some(Observation {
+                status: 200,
+                rate_limit: None,
+                server_delay: None,
+            }),
+        );
+        assert_eq!(pacer.lock().mode, Mode::Unlimited, "the in-flight 200");
+        assert_eq!(pacer.try_grant(), None, "held: no pass on the fast path");
+    }
+
+    /// Item 9 of issue 21: a pass freed while a call waits goes to that
+    /// call, not to a new call that asks first through the fast path (a
+    /// task that got an answer and sends its next call at once).
+    #[tokio::test]
+    async fn a_freed_pass_goes_to_the_call_already_waiting() {
+        let pacer = Pacer::default();
+        let t0 = Instant::now();
+        {
+            let mut s = pacer.lock();
+            let k = s.poll_grant(t0).ok().unwrap();
+            answer(&mut s, k, 200, Some(&rl(100, 1, 600)), t0);
+        }
+        let p = pacer.try_grant().expect("the one left");
+        let mut waiting = Box::pin(pacer.wait(None, Duration::MAX));
+        assert!(
+            futures::poll!(waiting.as_mut()).is_pending(),
+            "spent: waits"
+        );
+        // The answer to `p` says one more may go.
+        let one_more = rl(100, 1, 600);
+        pacer.release(
+            p,
+            Some(Observation {
+                status: 200,
+                rate_limit: Some(&one_more),
+                server_delay: None,
+            }),
+        );
+        assert_eq!(pacer.try_grant(), None, "a newcomer does not go first");
+        assert!(
+            matches!(
+                futures::poll!(waiting.as_mut()),
+                std::task::Poll::Ready(Ok(_))
+            ),
+            "the waiting call takes it"
+        );
     }
 
     #[test]

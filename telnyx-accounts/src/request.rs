@@ -6,15 +6,17 @@
 macro_rules! request_options {
     () => {
         /// Overrides the client's per-attempt timeout for this request.
-        /// Zero is refused with [`Error::InvalidRequest`](crate::Error::InvalidRequest).
-        /// See [the example](crate::resources#per-request-options).
+        /// Zero is refused with [`Error::InvalidRequest`](crate::Error::InvalidRequest);
+        /// `Duration::MAX` means no per-attempt bound (the deadline still
+        /// applies). See [the example](crate::resources#per-request-options).
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.opts.timeout = Some(timeout);
             self
         }
 
         /// Overrides the client's deadline for this call, every attempt and
-        /// wait included.
+        /// wait included. Zero is refused; `Duration::MAX` (or anything past
+        /// what the clock can count) means no deadline.
         pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
             self.opts.deadline = Some(deadline);
             self

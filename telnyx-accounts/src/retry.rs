@@ -32,7 +32,20 @@
 //! - **The deadline** ([`ClientBuilder::deadline`], default
 //!   [`DEFAULT_DEADLINE`](crate::DEFAULT_DEADLINE)) bounds a call across all
 //!   its attempts and waits: an attempt gets at most the time left, and a
-//!   wait that would end past the deadline is not started.
+//!   wait that would end past the deadline is not started. It is checked
+//!   before each attempt is sent: a call whose deadline is spent first (a
+//!   slow token request, a long queue) fails with a deadline
+//!   [`Error::Timeout`](crate::Error::Timeout) that says it was not sent,
+//!   and [`Error::is_retryable`] is true, even for `create`.
+//! - **A 429's hold** ([`crate::limiter`]): after a 429, the client sends
+//!   nothing until the server's wait is over. A call that would have to
+//!   wait past its deadline, or longer than
+//!   [`RetryPolicy::max_server_delay`], fails at once, unsent, with
+//!   [`Error::Held`](crate::Error::Held) and the wait left.
+//! - **Any duration works**: every setting that takes a `Duration` (timeout,
+//!   connect timeout, deadline, backoffs, `max_server_delay`, on the client
+//!   and per request) saturates instead of overflowing; `Duration::MAX`
+//!   means no bound.
 //! - **The retry budget** ([`RetryBudget`]), shared by every clone of a
 //!   [`Client`](crate::Client), is a token bucket as in AWS's standard retry
 //!   mode: each retry takes tokens (more after a timeout), each success puts
@@ -141,7 +154,9 @@ impl RetryPolicy {
         self
     }
 
-    /// The longest backoff (default 8 s).
+    /// The longest backoff (default 8 s). Any length works (the doubling
+    /// saturates); a backoff that would end past the call's deadline is
+    /// not started.
     pub fn max_backoff(mut self, backoff: Duration) -> Self {
         self.max_backoff = backoff;
         self
@@ -149,7 +164,11 @@ impl RetryPolicy {
 
     /// The longest server-requested wait (`Retry-After`, ...) that is waited
     /// out (default 60 s). When the server asks for more, the call stops and
-    /// returns the error, whose `retry_after()` carries the full value.
+    /// returns the error, whose `retry_after()` carries the full value. It
+    /// also bounds how long a call waits for the client's hold after a 429
+    /// (see [`crate::limiter`]). `Duration::MAX` waits out any server wait
+    /// that ends within the call's deadline; `Duration::ZERO` waits out
+    /// none.
     pub fn max_server_delay(mut self, delay: Duration) -> Self {
         self.max_server_delay = delay;
         self
@@ -185,10 +204,16 @@ impl RetryPolicy {
     /// The backoff with jitter applied.
     pub(crate) fn jittered_backoff(&self, retry: u32) -> Duration {
         let base = self.backoff(retry);
-        match self.jitter {
-            Jitter::Partial => base.mul_f64(1.0 - 0.25 * fastrand::f64()),
-            Jitter::Full => base.mul_f64(fastrand::f64()),
-        }
+        let factor = match self.jitter {
+            Jitter::Partial => 1.0 - 0.25 * fastrand::f64(),
+            Jitter::Full => fastrand::f64(),
+        };
+        // `mul_f64` panics past `Duration::MAX` (where the float rounds
+        // up): a factor of at most 1 never makes the wait longer than
+        // `base`, so `base` is the saturated answer.
+        Duration::try_from_secs_f64(base.as_secs_f64() * factor)
+            .unwrap_or(base)
+            .min(base)
     }
 }
 

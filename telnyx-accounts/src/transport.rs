@@ -6,20 +6,32 @@
 //! and whether it may be sent twice), a path, query pairs, and an optional
 //! JSON body serialized once. For each attempt the [`Transport`]:
 //!
-//! 1. stops with [`Error::Timeout`] if the call's deadline has passed;
-//! 2. builds the request: the client's headers (`User-Agent`, default
+//! 1. takes a slot and a pass from the limiter ([`crate::limiter`]), which
+//!    fails the call at once with [`Error::Held`] when a 429's hold ends
+//!    after its deadline or lasts longer than its policy's
+//!    `max_server_delay`;
+//! 2. stops with [`Error::Timeout`] if the call's deadline has passed: the
+//!    request was not sent, so the error is retryable (checked *before*
+//!    sending, never by a zero timeout that would look like a request lost
+//!    in flight);
+//! 3. builds the request: the client's headers (`User-Agent`, default
 //!    headers), then the call's own (`Accept`, `Content-Type`, per-request
 //!    headers), then the hooks' changes, then `Authorization`, so that no
 //!    hook sees or replaces the credentials;
-//! 3. sends it and reads the whole body, within the attempt's timeout or
-//!    what is left of the deadline, whichever is shorter;
-//! 4. calls the hooks with the outcome and the retry decision;
-//! 5. on a 2xx, decodes the body (a body that does not fit is
+//! 4. sends it and reads the body, within the attempt's timeout or what is
+//!    left of the deadline, whichever is shorter. Bodies are read chunk by
+//!    chunk with a bound: an error body keeps its first 64 KiB; a success
+//!    body longer than
+//!    [`ClientBuilder::max_response_body_size`](crate::ClientBuilder::max_response_body_size)
+//!    (default 64 MiB) fails the call with [`Error::Decode`] naming the
+//!    limit, and the rest is never read;
+//! 5. calls the hooks with the outcome and the retry decision;
+//! 6. on a 2xx, decodes the body (a body that does not fit is
 //!    [`Error::Decode`], with the status, headers and request id); otherwise
 //!    waits and retries, or returns the error, which records why it stopped.
 //!
-//! With OAuth2 client credentials, step 2 takes the cached access token or
-//! gets one first (see [`crate::oauth`]): the token request goes through
+//! With OAuth2 client credentials, each attempt first takes the cached
+//! access token or gets one (see [`crate::oauth`]): the token request goes through
 //! this same loop, in its own `telnyx.request` span, under the call's
 //! deadline. A 401 from the API is retried once with a new token.
 //!
@@ -47,12 +59,12 @@ use tracing::Instrument;
 use crate::auth::Credentials;
 use crate::config::Config;
 use crate::error::{
-    ApiError, Auth, CallInfo, ConnectionError, DecodeError, Error, RateLimit, Result, RetryStop,
-    TimeoutError,
+    ApiError, Auth, CallInfo, ConnectionError, DecodeError, Error, HeldError, RateLimit, Result,
+    RetryStop, TimeoutError,
 };
 use crate::hooks::{AttemptError, AttemptInfo, AttemptOutcome, AttemptRequest};
 use crate::id::Id;
-use crate::limiter::Limiter;
+use crate::limiter::{Limiter, Refused};
 use crate::oauth::{self, Fetched, TokenSource};
 use crate::response::{request_id, Response, ResponseMeta};
 use crate::retry::{self, Budget, Idempotency, Outcome, RetryPolicy};
@@ -250,11 +262,14 @@ impl Failure {
     }
 }
 
-/// A 2xx response, read whole.
+/// A 2xx response, read whole (or up to the body limit).
 struct Success {
     status: u16,
     headers: HeaderMap,
     body: Bytes,
+    /// Longer than the client's `max_response_body_size`: `body` is only
+    /// its start, and the call fails.
+    too_large: bool,
 }
 
 impl Transport {
@@ -348,7 +363,11 @@ impl Transport {
             status,
             headers,
             body,
+            too_large,
         } = done.success;
+        if too_large {
+            return Err(self.too_large(status, headers, &body));
+        }
         let meta = ResponseMeta {
             status,
             rate_limit: done.rate_limit,
@@ -360,6 +379,17 @@ impl Transport {
             Ok(value) => Ok(Response::new(value, meta)),
             Err(message) => Err(self.decode_error(status, meta.headers, &body, &message)),
         }
+    }
+
+    /// The error of a success body longer than `max_response_body_size`
+    /// (`start`: what was read of it).
+    fn too_large(&self, status: u16, headers: HeaderMap, start: &[u8]) -> Error {
+        let limit = self.config.max_response_body_size;
+        let message = format!(
+            "the response body is longer than the client's limit of {limit} bytes \
+             (ClientBuilder::max_response_body_size); the rest was not read"
+        );
+        self.decode_error(status, headers, start, &message)
     }
 
     /// A decode error with a short, secret-free snippet of the body.
@@ -497,7 +527,11 @@ impl Transport {
                 status,
                 headers,
                 body,
+                too_large,
             } = done.success;
+            if too_large {
+                return Err(self.too_large(status, headers, &oauth::mask_access_token(&body)));
+            }
             match oauth::parse_token_response(&body) {
                 Ok(fetched) => {
                     tracing::debug!(
@@ -520,8 +554,9 @@ impl Transport {
         })
     }
 
-    /// Sends one attempt and reads the whole body (at most
-    /// [`ERROR_BODY_LIMIT`] of an error's).
+    /// Sends one attempt and reads the body: a success's whole, up to the
+    /// client's `max_response_body_size` (past it, only that much, marked
+    /// `too_large`), an error's up to [`ERROR_BODY_LIMIT`].
     async fn attempt(&self, request: reqwest::Request) -> std::result::Result<Success, Failure> {
         let mut response = self
             .config
@@ -532,14 +567,26 @@ impl Transport {
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
         if response.status().is_success() {
-            let body = response.bytes().await.map_err(Failure::Connection)?;
-            Ok(Success {
-                status,
-                headers,
-                body,
-            })
+            let limit = self.config.max_response_body_size;
+            let announced = response.content_length();
+            let (body, end) = if announced.is_some_and(|n| n > limit as u64) {
+                // Announced too long: not worth reading.
+                (Bytes::new(), BodyEnd::OverLimit)
+            } else {
+                read_bounded(response, limit).await
+            };
+            match end {
+                BodyEnd::Complete | BodyEnd::OverLimit => Ok(Success {
+                    status,
+                    headers,
+                    body,
+                    too_large: matches!(end, BodyEnd::OverLimit),
+                }),
+                BodyEnd::Broken(e) => Err(Failure::Connection(e)),
+            }
         } else {
-            let body = read_bounded(response, ERROR_BODY_LIMIT).await;
+            // An error body is informative, not essential: what arrived.
+            let (body, _) = read_bounded(response, ERROR_BODY_LIMIT).await;
             Err(Failure::Status {
                 status,
                 headers,
@@ -605,9 +652,15 @@ impl Attempts<'_> {
             let span = tracing::Span::current();
             span.record("attempt", attempt);
             // Seam 1: a slot and a pass from the limiter, within the deadline.
-            let permit = match t.limiter.acquire(self.started + self.deadline).await {
+            let max_hold = self.policy.server_delay_cap();
+            let permit = match t.limiter.acquire(self.deadline_at(), max_hold).await {
                 Ok(permit) => permit,
-                Err(queued) => return Err(self.queued_past_deadline(attempt - 1, queued.waited)),
+                Err(Refused::Queued { waited }) => {
+                    return Err(self.queued_past_deadline(attempt - 1, waited))
+                }
+                Err(Refused::Held { wait, waited }) => {
+                    return Err(self.held(attempt - 1, wait, waited))
+                }
             };
             if !permit.rate_limit_wait.is_zero() {
                 tracing::debug!(
@@ -617,6 +670,11 @@ impl Attempts<'_> {
                 );
             }
             let left = self.deadline.saturating_sub(self.started.elapsed());
+            if left.is_zero() {
+                // Spent before sending (a slow token request, a long queue):
+                // nothing left, so nothing was sent.
+                return Err(self.past_deadline_unsent(attempt - 1));
+            }
             let info = AttemptInfo {
                 operation: op.id,
                 method: op.method.as_str(),
@@ -743,10 +801,61 @@ impl Attempts<'_> {
         }
     }
 
+    /// When the call's deadline passes; `None` when that is past what an
+    /// `Instant` can hold (`Duration::MAX`: no deadline).
+    fn deadline_at(&self) -> Option<Instant> {
+        self.started.checked_add(self.deadline)
+    }
+
+    /// The call information of a call that was not sent this time.
+    fn unsent(&self, stop: RetryStop) -> CallInfo {
+        let op = self.call.op;
+        CallInfo {
+            operation: op.id,
+            idempotent: op.idempotency == Idempotency::Idempotent,
+            ambiguous: false,
+            retryable: true,
+            stop,
+            auth: self.auth(),
+        }
+    }
+
+    /// The error of a call whose deadline was spent before its next attempt
+    /// could be sent, after `attempts` attempts.
+    fn past_deadline_unsent(&self, attempts: u32) -> Error {
+        tracing::debug!("deadline passed before the request was sent");
+        Error::Timeout(TimeoutError {
+            timeout: self.deadline,
+            deadline: true,
+            attempts,
+            call: self.unsent(RetryStop::Deadline),
+        })
+    }
+
+    /// The error of a call that a 429's hold stopped before it was sent:
+    /// the hold ends `wait` from now, past its deadline or longer than its
+    /// policy's `max_server_delay`.
+    fn held(&self, attempts: u32, wait: Duration, waited: Duration) -> Error {
+        let past_deadline = self.started.elapsed().saturating_add(wait) >= self.deadline;
+        tracing::debug!(
+            hold_ms = wait.as_millis() as u64,
+            wait_ms = waited.as_millis() as u64,
+            "held by a 429's wait longer than the call may wait"
+        );
+        Error::Held(HeldError {
+            retry_after: wait,
+            attempts,
+            call: self.unsent(if past_deadline {
+                RetryStop::Deadline
+            } else {
+                RetryStop::ServerDelayTooLong
+            }),
+        })
+    }
+
     /// The error of a call whose deadline passed while it waited for the
     /// limiter, after `attempts` attempts.
     fn queued_past_deadline(&self, attempts: u32, waited: Duration) -> Error {
-        let op = self.call.op;
         tracing::debug!(
             wait_ms = waited.as_millis() as u64,
             "deadline passed while waiting for the rate limiter"
@@ -755,14 +864,7 @@ impl Attempts<'_> {
             timeout: self.deadline,
             deadline: true,
             attempts,
-            call: CallInfo {
-                operation: op.id,
-                idempotent: op.idempotency == Idempotency::Idempotent,
-                ambiguous: false,
-                retryable: true,
-                stop: RetryStop::Queued,
-                auth: self.auth(),
-            },
+            call: self.unsent(RetryStop::Queued),
         })
     }
 
@@ -792,7 +894,7 @@ impl Attempts<'_> {
             Some(asked) => asked,
             None => self.policy.jittered_backoff(attempt),
         };
-        if self.started.elapsed() + wait >= self.deadline {
+        if self.started.elapsed().saturating_add(wait) >= self.deadline {
             return Err(RetryStop::Deadline);
         }
         let after_timeout = matches!(failure, Failure::Timeout { .. });
@@ -823,20 +925,36 @@ fn failure_reason(f: &Failure) -> &'static str {
     }
 }
 
-/// Reads at most `limit` bytes of a body; a body that breaks off keeps what
-/// arrived (an error body is informative, not essential).
-async fn read_bounded(mut response: reqwest::Response, limit: usize) -> Bytes {
-    let mut buf = BytesMut::new();
-    while buf.len() < limit {
+/// How reading a body ended.
+enum BodyEnd {
+    /// Read whole.
+    Complete,
+    /// Longer than the limit: only the limit's worth was read.
+    OverLimit,
+    /// The connection broke off.
+    Broken(reqwest::Error),
+}
+
+/// Reads a body, at most `limit` bytes of it, chunk by chunk: what
+/// arrived, and how it ended.
+async fn read_bounded(mut response: reqwest::Response, limit: usize) -> (Bytes, BodyEnd) {
+    let announced = response
+        .content_length()
+        .and_then(|n| usize::try_from(n).ok());
+    let mut buf = BytesMut::with_capacity(announced.unwrap_or(0).min(limit));
+    loop {
         match response.chunk().await {
             Ok(Some(chunk)) => {
-                let take = chunk.len().min(limit - buf.len());
-                buf.extend_from_slice(chunk.get(..take).unwrap_or_default());
+                let room = limit - buf.len();
+                buf.extend_from_slice(chunk.get(..chunk.len().min(room)).unwrap_or_default());
+                if chunk.len() > room {
+                    return (buf.freeze(), BodyEnd::OverLimit);
+                }
             }
-            Ok(None) | Err(_) => break,
+            Ok(None) => return (buf.freeze(), BodyEnd::Complete),
+            Err(e) => return (buf.freeze(), BodyEnd::Broken(e)),
         }
     }
-    buf.freeze()
 }
 
 fn into_error(failure: Failure, attempts: u32, timeout: Duration, call: CallInfo) -> Error {

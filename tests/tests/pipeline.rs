@@ -306,6 +306,85 @@ async fn a_response_and_a_decode_error_carry_the_rate_limit_and_request_id() {
     );
 }
 
+/// Item 6 of issue 21: a success body longer than the client's
+/// `max_response_body_size` fails the call with a decode error naming the
+/// limit, whether its length was announced or it streams without end; a
+/// body within the limit decodes.
+#[tokio::test]
+async fn a_success_body_past_the_limit_fails_the_call_naming_the_limit() {
+    let mock = MockServer::start().await;
+    let id = mock.accounts()[0].id;
+    let limited = |base_url: &str| {
+        Client::builder()
+            .api_key(mock.api_key())
+            .base_url(base_url)
+            .max_response_body_size(4_096)
+            .retry_policy(RetryPolicy::none())
+            .build()
+            .unwrap()
+    };
+    let names_the_limit = |err: &Error| {
+        let Error::Decode(d) = err else {
+            panic!("expected a decode error, got {err:?}")
+        };
+        assert!(
+            d.message.contains("4096 bytes") && d.message.contains("max_response_body_size"),
+            "{err}"
+        );
+    };
+    // Within the limit: decodes.
+    let client = limited(&mock.base_url());
+    client.managed_accounts().retrieve(id).await.expect("fits");
+    // Announced longer (`content-length`).
+    let long = format!(r#"{{"data": {{}}, "pad": "{}"}}"#, "x".repeat(5_000));
+    mock.inject(FaultRule::new(Fault::json_200(long)).operation("RetrieveManagedAccount"));
+    let err = client.managed_accounts().retrieve(id).await.unwrap_err();
+    names_the_limit(&err);
+
+    // No length, and no end: a server streaming chunks until the client
+    // stops reading. The client reads about the limit, not the stream.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut head = [0u8; 4_096];
+        let _ = socket.read(&mut head).await;
+        let mut written = 0usize;
+        let start = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        if socket.write_all(start.as_bytes()).await.is_err() {
+            return written;
+        }
+        let chunk = format!("400\r\n{}\r\n", "x".repeat(0x400));
+        // Up to 64 MiB; a client reading it all would take it all.
+        while written < 64 << 20 {
+            if socket.write_all(chunk.as_bytes()).await.is_err() {
+                break;
+            }
+            written += 0x400;
+        }
+        written
+    });
+    let err = tokio::time::timeout(
+        Duration::from_secs(30),
+        limited(&format!("http://127.0.0.1:{port}/v2"))
+            .managed_accounts()
+            .retrieve(id),
+    )
+    .await
+    .expect("bounded")
+    .unwrap_err();
+    names_the_limit(&err);
+    let written = tokio::time::timeout(Duration::from_secs(30), server)
+        .await
+        .expect("the server stops when the client hangs up")
+        .unwrap();
+    assert!(
+        written < 16 << 20,
+        "the client stopped reading: {written} bytes written"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Retry policy, budget, deadline
 

@@ -265,3 +265,69 @@ mod full_backlog {
         )
     }
 }
+
+/// After its first attempt, stalls the call's task for this long: the
+/// slow step (a token request, a busy hook) that spends the deadline
+/// between two attempts.
+struct SlowAfterFirst(Duration);
+
+impl telnyx_accounts::Hook for SlowAfterFirst {
+    fn after_attempt(&self, outcome: &telnyx_accounts::hooks::AttemptOutcome<'_>) {
+        if outcome.info.attempt == 1 {
+            std::thread::sleep(self.0);
+        }
+    }
+}
+
+/// Item 7 of issue 21: a `create` refused with a 429 is retried, but the
+/// deadline is spent before the retry can be sent. Nothing was sent, so
+/// the error says so: a deadline timeout that is retryable, not "may have
+/// been processed".
+#[tokio::test]
+async fn a_retry_with_no_time_left_is_reported_not_sent() {
+    let mock = MockServer::start().await;
+    let client = Client::builder()
+        .api_key(mock.api_key())
+        .base_url(mock.base_url())
+        .deadline(Duration::from_millis(250))
+        .hook(SlowAfterFirst(Duration::from_millis(400)))
+        .build()
+        .expect("client");
+    mock.inject(
+        FaultRule::new(Fault::RateLimited(RetryHint::Millis(10)))
+            .operation("CreateManagedAccount")
+            .times(1),
+    );
+    let (result, _) = timed(client.managed_accounts().create("Never Twice Inc")).await;
+    let err = result.expect_err("deadline spent");
+    assert!(
+        matches!(&err, Error::Timeout(t) if t.deadline && t.attempts == 1),
+        "{err:?}"
+    );
+    assert!(err.is_retryable(), "the retry was never sent: {err}");
+    assert!(err.to_string().contains("before it was sent"), "{err}");
+    assert!(
+        !err.to_string().contains("may have been processed"),
+        "{err}"
+    );
+    assert_eq!(seen(&mock, "CreateManagedAccount"), 1, "only the 429'd one");
+}
+
+/// A call that keeps failing stops when its policy says, within a bound
+/// of the test's own: a retry loop that never stops (a decision that
+/// always retries at once) fails here instead of hanging the suite.
+#[tokio::test]
+async fn a_failing_call_stops_after_the_attempts_its_policy_allows() {
+    let mock = MockServer::start().await;
+    mock.inject(FaultRule::new(Fault::Status(503)).always());
+    let client = Client::builder()
+        .api_key(mock.api_key())
+        .base_url(mock.base_url())
+        .retry_policy(telnyx_accounts::RetryPolicy::none())
+        .build()
+        .expect("client");
+    let (result, _) = timed(client.managed_accounts().list().send()).await;
+    let err = result.expect_err("503");
+    assert_eq!(err.attempts(), Some(1), "{err}");
+    assert_eq!(seen(&mock, "ListManagedAccounts"), 1);
+}
