@@ -97,7 +97,8 @@
 //! - **Every operation as a builder** ([`resources`]): `.await` it. Ids take
 //!   `&str`, `String` or `Uuid`; bad input (an empty id, a page size over
 //!   250, a 2-character `contains` filter) fails with
-//!   [`Error::InvalidRequest`] before anything is sent.
+//!   [`Error::InvalidRequest`] before anything is sent. `.extra_query` and
+//!   `.extra_body` send parameters Telnyx added before this crate knew them.
 //! - **Typed models** ([`models`]): `Uuid` ids, `chrono` timestamps, enums
 //!   that keep values Telnyx adds later, exact decimal balances, and
 //!   credentials as [`SecretString`]s that never print. Builders for your
