@@ -199,3 +199,9 @@ pub use pagination::{Page, PageMeta};
 pub use response::Response;
 pub use retry::{RetryBudget, RetryPolicy, DEFAULT_MAX_RETRIES};
 pub use secret::SecretString;
+
+/// The README's examples, compiled and run against the embedded mock by
+/// `cargo test --doc` (the README is packaged with the crate).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
