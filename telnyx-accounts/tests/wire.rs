@@ -777,15 +777,19 @@ macro_rules! with_extra_body {
 
 type Sent<'a> = futures::future::BoxFuture<'a, Result<(), Error>>;
 
-#[tokio::test]
-async fn extra_query_reaches_the_wire_on_every_request_builder() {
-    let (mock, client) = setup().await;
-    let account = mock
-        .accounts()
+/// The id of a seeded account that can be disabled and enabled.
+fn enabled_account(mock: &MockServer) -> uuid::Uuid {
+    mock.accounts()
         .into_iter()
         .find(|a| a.status == telnyx_accounts_mock::AccountStatus::Enabled)
         .expect("an enabled account")
-        .id;
+        .id
+}
+
+#[tokio::test]
+async fn extra_query_reaches_the_wire_on_every_request_builder() {
+    let (mock, client) = setup().await;
+    let account = enabled_account(&mock);
     let user = mock
         .users()
         .into_iter()
@@ -868,12 +872,7 @@ async fn extra_query_reaches_the_wire_on_every_request_builder() {
 #[tokio::test]
 async fn extra_body_reaches_the_wire_on_every_builder_with_a_json_body() {
     let (mock, client) = setup().await;
-    let account = mock
-        .accounts()
-        .into_iter()
-        .find(|a| a.status == telnyx_accounts_mock::AccountStatus::Enabled)
-        .expect("an enabled account")
-        .id;
+    let account = enabled_account(&mock);
     let accounts = client.managed_accounts();
     let calls: Vec<(&str, Sent<'_>, serde_json::Value)> = vec![
         (
