@@ -139,7 +139,7 @@
 //!
 //! | What | Home | Also at the root |
 //! |---|---|---|
-//! | the client, its builder, `Id`, `Response`, configuration constants (`DEFAULT_*`, `*_ENV`, `TOKEN_OPERATION`) | the root | |
+//! | [`Client`], [`ClientBuilder`], [`Id`], [`Response`], the client's defaults and environment variables ([`DEFAULT_TIMEOUT`], [`API_KEY_ENV`], ...), [`TOKEN_OPERATION`] | the root | |
 //! | request builders (one per operation), the resource handles, `MAX_PAGE_SIZE` | [`resources`] | |
 //! | models, their builders, open enums, [`UnknownValue`](models::UnknownValue) | [`models`] | the models and enums |
 //! | [`Page`], [`PageMeta`] and the prefetch defaults | [`pagination`] | `Page`, `PageMeta` |
