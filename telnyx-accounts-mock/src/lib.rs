@@ -254,6 +254,12 @@ pub use log::{RecordedRequest, WaitTimeout};
 pub use server::MockServer;
 pub use state::{AccountStatus, MockAccount, MockGroup, MockUser, UserStatus};
 
+/// The README's example, compiled and run by `cargo test --doc` (the README
+/// is packaged with the crate).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 /// State shared by every connection and the [`MockServer`] handle.
 pub(crate) struct Shared {
     pub(crate) auth: auth::Auth,

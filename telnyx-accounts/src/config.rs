@@ -300,7 +300,7 @@ impl ClientBuilder {
 
     /// At most `n` requests in flight at once, across every clone of the
     /// client and every task using it (default
-    /// [`DEFAULT_MAX_CONCURRENCY`](crate::limiter::DEFAULT_MAX_CONCURRENCY),
+    /// [`DEFAULT_MAX_CONCURRENCY`](crate::DEFAULT_MAX_CONCURRENCY),
     /// 64). Further calls wait for a free slot, in the order they asked,
     /// within their [`deadline`](Self::deadline). Retries wait for a slot
     /// like any attempt; a call waiting to retry holds none. `0` makes
@@ -341,7 +341,7 @@ impl ClientBuilder {
     /// the `x-ratelimit-*` headers of the responses, so that requests wait
     /// for the window to refill instead of collecting 429s, and a 429 that
     /// still happens holds every task until its wait is over. See
-    /// [`crate::limiter`].
+    /// [`guide::pacing`](crate::guide::pacing).
     ///
     /// `pacing(false)` sends every call as soon as a slot is free; each 429
     /// is then retried by its own call, as the
@@ -486,7 +486,7 @@ impl ClientBuilder {
         }
         let max_concurrency = self
             .max_concurrency
-            .unwrap_or(crate::limiter::DEFAULT_MAX_CONCURRENCY);
+            .unwrap_or(crate::DEFAULT_MAX_CONCURRENCY);
         if max_concurrency == 0 {
             return Err(Error::config(
                 "max_concurrency must be at least 1 (usize::MAX for no bound)",

@@ -16,8 +16,8 @@ use serde::de::DeserializeOwned;
 use telnyx_accounts_gen::types as gen;
 
 use crate::models::{
-    decode_without_nulls, AllocatableChannels, ChannelLimit, GroupsReportCsvRow, GroupsReportRow,
-    ManagedAccount, ManagedAccountListing, OrganizationUser,
+    decode_without_nulls, AllocatableChannels, ChannelLimit, FromGenerated, GroupsReportCsvRow,
+    GroupsReportRow, ManagedAccount, ManagedAccountListing, OrganizationUser,
 };
 use crate::pagination::{users_page, Page};
 
@@ -36,13 +36,13 @@ fn data<T>(data: Option<T>) -> Result<T, Failure> {
 /// `{"data": ManagedAccount}`: create, retrieve, update, disable, enable.
 pub(crate) fn managed_account(body: &[u8]) -> Result<ManagedAccount, Failure> {
     let envelope: gen::ManagedAccountResponse = json(body)?;
-    data(envelope.data).map(ManagedAccount::from)
+    data(envelope.data).map(ManagedAccount::from_generated)
 }
 
 /// A page of the managed-accounts list.
 pub(crate) fn managed_account_page(body: &[u8]) -> Result<Page<ManagedAccountListing>, Failure> {
     let page: gen::ManagedAccountMultiListingPage = json(body)?;
-    Ok(page.into())
+    Ok(Page::from_generated(page))
 }
 
 /// A page of the organization-users list (`include_groups` as requested).
@@ -64,7 +64,11 @@ pub(crate) fn user(body: &[u8], include_groups: bool) -> Result<OrganizationUser
 /// The JSON groups report.
 pub(crate) fn groups_report(body: &[u8]) -> Result<Vec<OrganizationUser>, Failure> {
     let list: gen::OrganizationUserWithGroupsList = json(body)?;
-    Ok(list.data.into_iter().map(OrganizationUser::from).collect())
+    Ok(list
+        .data
+        .into_iter()
+        .map(OrganizationUser::from_generated)
+        .collect())
 }
 
 /// The CSV groups report as text, decoded lossily as a browser would (a
@@ -89,13 +93,13 @@ pub(crate) fn groups_report_rows(body: &[u8]) -> Result<Vec<GroupsReportRow>, Fa
 /// `{"data": ...}` of the allocatable-channels call.
 pub(crate) fn channels(body: &[u8]) -> Result<AllocatableChannels, Failure> {
     let envelope: gen::ManagedAccountsGlobalOutboundChannelsResponse = json(body)?;
-    data(envelope.data).map(AllocatableChannels::from)
+    data(envelope.data).map(AllocatableChannels::from_generated)
 }
 
 /// `{"data": ...}` of the channel-limit update.
 pub(crate) fn channel_limit(body: &[u8]) -> Result<ChannelLimit, Failure> {
     let envelope: gen::SingleManagedAccountGlobalOutboundChannelsResponse = json(body)?;
-    data(envelope.data).map(ChannelLimit::from)
+    data(envelope.data).map(ChannelLimit::from_generated)
 }
 
 #[cfg(test)]

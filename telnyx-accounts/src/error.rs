@@ -93,15 +93,6 @@ impl Error {
         self.call().is_some_and(|c| c.retryable)
     }
 
-    /// The same as [`is_retryable`](Self::is_retryable). It used to be true
-    /// for a `create` that may have gone through, inviting duplicates.
-    #[deprecated(
-        note = "use `is_retryable`, which knows whether the failed operation may be sent again"
-    )]
-    pub fn is_transient(&self) -> bool {
-        self.is_retryable()
-    }
-
     /// The official operationId of the call that failed
     /// (`CreateManagedAccount`, ...), when a call was made; with OAuth2
     /// client credentials, [`TOKEN_OPERATION`](crate::TOKEN_OPERATION) when
@@ -300,7 +291,8 @@ pub enum RetryStop {
     /// The call's deadline passed while it waited to be sent: for the
     /// client's rate limiter (Telnyx's rate limit was used up) or for a free
     /// slot ([`ClientBuilder::max_concurrency`](crate::ClientBuilder::max_concurrency)).
-    /// Sending it again is safe. See [`crate::limiter`].
+    /// Sending it again is safe. See
+    /// [`ClientBuilder::pacing`](crate::ClientBuilder::pacing).
     Queued,
 }
 
@@ -793,22 +785,6 @@ mod tests {
                 auth: Auth::ApiKey,
             },
         }
-    }
-
-    /// Code written against the old name still gets the right answer.
-    #[test]
-    #[allow(deprecated)]
-    fn is_transient_is_is_retryable() {
-        let refused = Error::invalid("id", "is empty");
-        assert!(!refused.is_transient());
-        let throttled = Error::Api(Box::new(ApiError {
-            call: CallInfo {
-                retryable: true,
-                ..api_error(429, b"", None).call
-            },
-            ..api_error(429, b"", None)
-        }));
-        assert!(throttled.is_transient() && throttled.is_retryable());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! - [`paging`]: one page, every item, every page, prefetch.
 //! - [`retries`]: what is retried, policies, deadlines, and "did my create
 //!   happen?".
+//! - [`pacing`]: the rate limit and the bound on requests in flight.
 //! - [`errors`]: what each kind of error means and what to do about it.
 //! - [`testing`]: testing your code against [`telnyx_accounts_mock`].
 //! - [`tracing`]: the `telnyx.request` span and how to see it.
@@ -200,6 +201,71 @@ pub mod retries {
     //!
     //! The same holds for `remove`: after a timeout, retrieve the user; a
     //! 404 then means the removal went through.
+}
+
+pub mod pacing {
+    //! # Pacing: the rate limit and requests in flight
+    //!
+    //! Every attempt of every call, from every clone of a
+    //! [`Client`](crate::Client) and every task, first waits for a free
+    //! **slot** (at most [`ClientBuilder::max_concurrency`] in flight,
+    //! default [`DEFAULT_MAX_CONCURRENCY`](crate::DEFAULT_MAX_CONCURRENCY)),
+    //! then, with [`ClientBuilder::pacing`] on (the default), for the
+    //! client's **rate limiter**. Both waits count against the call's
+    //! deadline; a call that runs out of time there fails with
+    //! [`RetryStop::Queued`](crate::RetryStop::Queued) and was never sent.
+    //!
+    //! The rate limiter reads Telnyx's `x-ratelimit-limit`,
+    //! `x-ratelimit-remaining` and `x-ratelimit-reset` headers on every
+    //! response and sends a request only while those headers, minus the
+    //! requests sent since, leave room for it, so bulk work waits for the
+    //! window to refill instead of collecting 429s. A 429 that still happens
+    //! (another program using the same key) holds every task of the client
+    //! until its wait is over, and the call is retried. Until the first
+    //! response says whether there is a limit, requests go one at a time
+    //! for a moment; a server that sends no such headers is not paced.
+    //!
+    //! It cannot see other programs, or other `Client`s built separately,
+    //! using the same key: share one `Client` and clone it.
+    //!
+    //! **See the waits** in each attempt's
+    //! [`AttemptInfo`](crate::hooks::AttemptInfo) (`concurrency_wait`,
+    //! `rate_limit_wait`; [`RequestCounter`](crate::hooks::RequestCounter)
+    //! sums them), or in the `DEBUG` event "waited for the rate limiter":
+    //!
+    //! ```
+    //! # #[tokio::main(flavor = "current_thread")]
+    //! # async fn main() -> Result<(), telnyx_accounts::Error> {
+    //! # let mock = telnyx_accounts_mock::MockServer::start().await;
+    //! use telnyx_accounts::hooks::{AttemptOutcome, Hook};
+    //! use telnyx_accounts::Client;
+    //!
+    //! struct LogWaits;
+    //!
+    //! impl Hook for LogWaits {
+    //!     fn after_attempt(&self, outcome: &AttemptOutcome<'_>) {
+    //!         let info = &outcome.info;
+    //!         if !(info.concurrency_wait + info.rate_limit_wait).is_zero() {
+    //!             eprintln!(
+    //!                 "{} waited {:?} for a slot, {:?} for the rate limit",
+    //!                 info.operation, info.concurrency_wait, info.rate_limit_wait
+    //!             );
+    //!         }
+    //!     }
+    //! }
+    //!
+    //! let client = Client::builder()
+    //!     .api_key(mock.api_key())
+    //!     .base_url(mock.base_url())
+    //!     .max_concurrency(16) // at most 16 requests in flight, across all clones
+    //!     .hook(LogWaits)
+    //!     .build()?;
+    //! client.managed_accounts().list().await?;
+    //! # Ok(()) }
+    //! ```
+    //!
+    //! [`ClientBuilder::max_concurrency`]: crate::ClientBuilder::max_concurrency
+    //! [`ClientBuilder::pacing`]: crate::ClientBuilder::pacing
 }
 
 pub mod errors {

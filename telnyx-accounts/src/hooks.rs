@@ -88,7 +88,8 @@ pub struct AttemptInfo {
     pub concurrency_wait: Duration,
     /// How long this attempt waited for the client's rate limiter before it
     /// was sent (Telnyx's rate limit used up, a 429 holding every task, or
-    /// the client's first response not yet in; see [`crate::limiter`]);
+    /// the client's first response not yet in; see
+    /// [`ClientBuilder::pacing`](crate::ClientBuilder::pacing));
     /// zero when it went at once.
     pub rate_limit_wait: Duration,
 }

@@ -97,7 +97,8 @@
 //! - **Every operation as a builder** ([`resources`]): `.await` it. Ids take
 //!   `&str`, `String` or `Uuid`; bad input (an empty id, a page size over
 //!   250, a 2-character `contains` filter) fails with
-//!   [`Error::InvalidRequest`] before anything is sent.
+//!   [`Error::InvalidRequest`] before anything is sent. `.extra_query` and
+//!   `.extra_body` send parameters Telnyx added before this crate knew them.
 //! - **Typed models** ([`models`]): `Uuid` ids, `chrono` timestamps, enums
 //!   that keep values Telnyx adds later, exact decimal balances, and
 //!   credentials as [`SecretString`]s that never print. Builders for your
@@ -107,7 +108,7 @@
 //!   your filters, fetching pages ahead of you, several at once when you
 //!   keep up, items still in page order, repeats (from accounts added during
 //!   the walk) dropped.
-//! - **Pacing** ([`limiter`]): one view of Telnyx's rate limit for every
+//! - **Pacing** ([`guide::pacing`]): one view of Telnyx's rate limit for every
 //!   clone and task of a client, from the `x-ratelimit-*` headers, so that
 //!   bulk work waits for the window instead of collecting 429s; a bound on
 //!   requests in flight ([`ClientBuilder::max_concurrency`], default 64).
@@ -129,6 +130,27 @@
 //!   query values.
 //!
 //! Requires a Tokio runtime (as `reqwest` does).
+//!
+//! # Where things live
+//!
+//! Each item has one home module; the types most programs name are also
+//! re-exported at the root (`telnyx_accounts::Client`,
+//! `telnyx_accounts::Error`, ...), and either path may be used.
+//!
+//! | What | Home | Also at the root |
+//! |---|---|---|
+//! | [`Client`], [`ClientBuilder`], [`Id`], [`Response`], the client's defaults and environment variables ([`DEFAULT_TIMEOUT`], [`API_KEY_ENV`], ...), [`TOKEN_OPERATION`] | the root | |
+//! | request builders (one per operation), the resource handles, `MAX_PAGE_SIZE` | [`resources`] | |
+//! | models, their builders, open enums, [`UnknownValue`](models::UnknownValue) | [`models`] | the models and enums |
+//! | [`Page`], [`PageMeta`] and the prefetch defaults | [`pagination`] | `Page`, `PageMeta` |
+//! | [`Error`], its parts and [`RetryStop`] | [`error`] | all of them |
+//! | [`RetryPolicy`], [`RetryBudget`], [`DEFAULT_MAX_RETRIES`] | [`retry`] | all of them |
+//! | [`Hook`] and what hooks see; [`RequestCounter`](hooks::RequestCounter) | [`hooks`] | `Hook` |
+//! | [`SecretString`] and serializing secrets on purpose | [`secret`] | `SecretString` |
+//! | guides with examples | [`guide`] | |
+//!
+//! The raw generated client (`telnyx-accounts-gen`) is an implementation
+//! detail: none of its types appear in this API.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -144,7 +166,7 @@ pub mod fuzzing;
 pub mod guide;
 pub mod hooks;
 mod id;
-pub mod limiter;
+mod limiter;
 pub mod models;
 mod oauth;
 pub mod pagination;
@@ -162,7 +184,7 @@ pub use config::{
 };
 pub use error::{
     ApiError, ApiErrorKind, ConfigError, ConnectionError, DecodeError, Error, ErrorSource,
-    HeldError, InvalidRequestError, RateLimit, Result, TelnyxError, TimeoutError,
+    HeldError, InvalidRequestError, RateLimit, Result, RetryStop, TelnyxError, TimeoutError,
 };
 pub use hooks::Hook;
 pub use id::Id;
@@ -172,8 +194,14 @@ pub use models::{
     ManagedAccountListing, ManagedAccountRecordType, ManagedAccountSort, ManagedAccountStatus,
     OrganizationUser, UserGroup, UserRecordType, UserStatus,
 };
-pub use oauth::{REFRESH_MARGIN, TOKEN_OPERATION};
+pub use oauth::TOKEN_OPERATION;
 pub use pagination::{Page, PageMeta};
 pub use response::Response;
-pub use retry::{RetryBudget, RetryPolicy, RetryStop, DEFAULT_MAX_RETRIES};
+pub use retry::{RetryBudget, RetryPolicy, DEFAULT_MAX_RETRIES};
 pub use secret::SecretString;
+
+/// The README's examples, compiled and run against the embedded mock by
+/// `cargo test --doc` (the README is packaged with the crate).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -122,7 +122,7 @@ pub const DEFAULT_MAX_CONCURRENCY: usize = 64;
 
 /// How long requests wait for the very first response of a client (which
 /// says whether there is a rate limit) before they go anyway.
-pub const PROBE_PATIENCE: Duration = Duration::from_secs(1);
+pub(crate) const PROBE_PATIENCE: Duration = Duration::from_secs(1);
 
 /// The window assumed when a response gives a limit but no reset.
 const DEFAULT_RESET: Duration = Duration::from_secs(1);

@@ -70,7 +70,7 @@ pub const TOKEN_OPERATION: &str = "OAuthToken";
 
 /// A token is replaced this long before its `expires_in` runs out, as the
 /// official SDKs do.
-pub const REFRESH_MARGIN: Duration = Duration::from_secs(10);
+pub(crate) const REFRESH_MARGIN: Duration = Duration::from_secs(10);
 
 /// A token's lifetime when the token response has no `expires_in`, as the
 /// official SDKs assume.

@@ -87,7 +87,7 @@ use telnyx_accounts_gen::types as gen;
 use tracing::Instrument;
 
 use crate::error::{RateLimit, Result};
-use crate::models::{ManagedAccountListing, OrganizationUser};
+use crate::models::{FromGenerated, ManagedAccountListing, OrganizationUser};
 use crate::response::ResponseMeta;
 
 /// How many pages a walk fetches ahead of the consumer when it starts (it
@@ -320,26 +320,26 @@ impl PageMetaBuilder {
     }
 }
 
-impl From<gen::PaginationMeta> for PageMeta {
-    fn from(m: gen::PaginationMeta) -> Self {
+impl FromGenerated<gen::PaginationMeta> for PageMeta {
+    fn from_generated(m: gen::PaginationMeta) -> Self {
         Self::from_parts(m.page_number, m.page_size, m.total_pages, m.total_results)
     }
 }
 
-impl From<gen::UsersPaginationMeta> for PageMeta {
-    fn from(m: gen::UsersPaginationMeta) -> Self {
+impl FromGenerated<gen::UsersPaginationMeta> for PageMeta {
+    fn from_generated(m: gen::UsersPaginationMeta) -> Self {
         Self::from_parts(m.page_number, m.page_size, m.total_pages, m.total_results)
     }
 }
 
-impl From<gen::ManagedAccountMultiListingPage> for Page<ManagedAccountListing> {
-    fn from(page: gen::ManagedAccountMultiListingPage) -> Self {
+impl FromGenerated<gen::ManagedAccountMultiListingPage> for Page<ManagedAccountListing> {
+    fn from_generated(page: gen::ManagedAccountMultiListingPage) -> Self {
         Self::new(
             page.data
                 .into_iter()
-                .map(ManagedAccountListing::from)
+                .map(ManagedAccountListing::from_generated)
                 .collect(),
-            page.meta.map(PageMeta::from).unwrap_or_default(),
+            page.meta.map(PageMeta::from_generated).unwrap_or_default(),
         )
     }
 }
@@ -355,7 +355,7 @@ pub(crate) fn users_page(
             .into_iter()
             .map(|u| OrganizationUser::from_gen(u, include_groups))
             .collect(),
-        page.meta.map(PageMeta::from).unwrap_or_default(),
+        page.meta.map(PageMeta::from_generated).unwrap_or_default(),
     )
 }
 

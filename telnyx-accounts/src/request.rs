@@ -1,5 +1,33 @@
-//! What every request builder shares: per-request overrides, `send()` and
-//! `.await`.
+//! What every request builder shares: per-request overrides, the escape
+//! hatches (`extra_query`, `extra_body`), `send()` and `.await`.
+
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+/// What a builder's `extra_query` and `extra_body` add to its request, for
+/// parameters Telnyx added before a typed setter exists. Empty (and free:
+/// no allocation, the body serialized once as usual) unless they are used.
+#[derive(Clone, Default)]
+pub(crate) struct Extras {
+    /// Query pairs, in order; they replace typed pairs of the same name.
+    pub(crate) query: Vec<(String, String)>,
+    /// Top-level body fields; they replace typed fields of the same name.
+    pub(crate) body: Map<String, Value>,
+}
+
+/// Names only: a value may be a password or a key.
+impl fmt::Debug for Extras {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Extras")
+            .field(
+                "query",
+                &self.query.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
+            .field("body", &self.body.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
 
 /// The per-request overrides, as builder methods (`opts` field required).
 /// Their example is in the `resources` module docs.
@@ -48,6 +76,47 @@ macro_rules! request_options {
             self.opts.header(name, value);
             self
         }
+
+        /// Adds a query pair to this request, sent as given (percent-encoded
+        /// like every query value), for a parameter Telnyx added before this
+        /// crate has a setter for it.
+        ///
+        /// A name that a typed setter also sets **replaces** the typed pair
+        /// (streams set `page[number]` for each page: leave that one to
+        /// them). Several `extra_query` pairs of one name are all sent, in
+        /// order. See [the example](crate::resources#parameters-this-crate-does-not-know-yet).
+        pub fn extra_query(
+            mut self,
+            name: impl Into<String>,
+            value: impl ::std::fmt::Display,
+        ) -> Self {
+            self.opts
+                .extras
+                .query
+                .push((name.into(), value.to_string()));
+            self
+        }
+    };
+}
+
+/// `extra_body`, for the builders that send a JSON body (`opts` field
+/// required).
+macro_rules! body_options {
+    () => {
+        /// Adds a top-level field to this request's JSON body, for a field
+        /// Telnyx added before this crate has a setter for it.
+        ///
+        /// A name that a typed setter also sets **replaces** the typed
+        /// field, whichever was called first; for a name given twice, the
+        /// last value is sent. See [the example](crate::resources#parameters-this-crate-does-not-know-yet).
+        pub fn extra_body(
+            mut self,
+            name: impl Into<String>,
+            value: impl Into<::serde_json::Value>,
+        ) -> Self {
+            self.opts.extras.body.insert(name.into(), value.into());
+            self
+        }
     };
 }
 
@@ -77,5 +146,6 @@ macro_rules! sends {
     };
 }
 
+pub(crate) use body_options;
 pub(crate) use request_options;
 pub(crate) use sends;

@@ -52,7 +52,7 @@
 //!   some back. During an outage a busy service stops multiplying its
 //!   traffic by `1 + max_retries`: once the bucket is empty, failures are
 //!   returned without retrying until successes refill it. The error then
-//!   says so ([`RetryStop::BudgetExhausted`]).
+//!   says so ([`RetryStop::BudgetExhausted`](crate::RetryStop::BudgetExhausted)).
 //!
 //! ```
 //! use std::time::Duration;
@@ -83,7 +83,6 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::HeaderMap;
 
 use crate::error::RateLimit;
-pub use crate::error::RetryStop;
 
 /// Retries after the first attempt unless set otherwise.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
@@ -225,7 +224,7 @@ impl RetryPolicy {
 /// timeout), a success puts back what its own retries took, or 1 when it
 /// needed none. A healthy client never notices it; under a sustained outage,
 /// about 100 retries in a row empty it, and from then on failures are
-/// returned at once ([`RetryStop::BudgetExhausted`]) until successes refill
+/// returned at once ([`RetryStop::BudgetExhausted`](crate::RetryStop::BudgetExhausted)) until successes refill
 /// it.
 ///
 /// ```

@@ -47,6 +47,7 @@
 //! response envelopes, and `tests/tests/generated_smoke.rs` checks that
 //! both send the same bytes.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -66,6 +67,7 @@ use crate::hooks::{AttemptError, AttemptInfo, AttemptOutcome, AttemptRequest};
 use crate::id::Id;
 use crate::limiter::{Limiter, Refused};
 use crate::oauth::{self, Fetched, TokenSource};
+use crate::request::Extras;
 use crate::response::{request_id, Response, ResponseMeta};
 use crate::retry::{self, Budget, Idempotency, Outcome, RetryPolicy};
 
@@ -91,7 +93,7 @@ pub(crate) struct Operation {
 pub(crate) struct Call {
     op: &'static Operation,
     path: String,
-    query: Vec<(&'static str, String)>,
+    query: Vec<(Cow<'static, str>, String)>,
     body: Option<Bytes>,
     /// The body's media type: JSON, or the token request's form encoding.
     content_type: &'static str,
@@ -135,7 +137,7 @@ impl Call {
     /// Adds a query pair when the value is set.
     pub(crate) fn query(mut self, name: &'static str, value: Option<impl ToString>) -> Self {
         if let Some(v) = value {
-            self.query.push((name, v.to_string()));
+            self.query.push((Cow::Borrowed(name), v.to_string()));
         }
         self
     }
@@ -154,6 +156,36 @@ impl Call {
         self.accept = media_type;
         self
     }
+
+    /// Adds the builder's `extra_query` pairs and `extra_body` fields, each
+    /// replacing what the typed setters put under the same name. Without
+    /// extras the call is untouched: the body is re-read only when there
+    /// are body fields to add.
+    fn with_extras(mut self, extras: &Extras) -> Result<Self> {
+        if !extras.query.is_empty() {
+            self.query
+                .retain(|(k, _)| !extras.query.iter().any(|(name, _)| name == k));
+            self.query.extend(
+                extras
+                    .query
+                    .iter()
+                    .map(|(k, v)| (Cow::Owned(k.clone()), v.clone())),
+            );
+        }
+        if !extras.body.is_empty() {
+            let mut fields = match &self.body {
+                Some(bytes) => {
+                    serde_json::from_slice::<serde_json::Map<_, _>>(bytes).map_err(|e| {
+                        Error::invalid("extra_body", format!("needs a JSON object body: {e}"))
+                    })?
+                }
+                None => serde_json::Map::new(),
+            };
+            fields.extend(extras.body.iter().map(|(k, v)| (k.clone(), v.clone())));
+            self = self.json(&fields)?;
+        }
+        Ok(self)
+    }
 }
 
 /// Per-request overrides of the client's settings.
@@ -166,6 +198,8 @@ pub(crate) struct RequestOptions {
     pub(crate) headers: HeaderMap,
     /// A header that could not be parsed; reported when the request is sent.
     pub(crate) header_error: Option<String>,
+    /// `extra_query` and `extra_body`.
+    pub(crate) extras: Extras,
 }
 
 impl RequestOptions {
@@ -337,6 +371,7 @@ impl Transport {
         if let Some(n) = opts.max_retries {
             policy = policy.max_retries(n);
         }
+        let call = call.with_extras(&opts.extras)?;
         let op = call.op;
         let span = tracing::info_span!(
             "telnyx.request",
@@ -423,7 +458,7 @@ impl Transport {
         url.set_path(&[c.base_path.as_str(), call.path.as_str()].concat());
         if !call.query.is_empty() {
             url.query_pairs_mut()
-                .extend_pairs(call.query.iter().map(|(k, v)| (*k, v.as_str())));
+                .extend_pairs(call.query.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
         }
         url
     }

@@ -525,8 +525,7 @@ async fn a_deadline_that_passes_while_queued_is_a_timeout_that_says_so() {
 /// A call dropped while in flight (a `select!`, a `timeout`, an aborted
 /// task) hands its pass back: it does not count as a request still awaiting
 /// its answer, which would hold the client's next call (here the first one's
-/// probe would hold it for
-/// [`PROBE_PATIENCE`](telnyx_accounts::limiter::PROBE_PATIENCE)).
+/// probe would hold it for the limiter's `PROBE_PATIENCE`, 1 s).
 #[tokio::test]
 async fn a_call_dropped_in_flight_does_not_hold_up_the_next() {
     let mock = MockServer::start().await;

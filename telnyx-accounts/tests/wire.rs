@@ -746,3 +746,241 @@ async fn client_from_env_reads_key_and_base_url() {
         other => panic!("expected a config error, got {other:?}"),
     }
 }
+
+/// Every request builder, sent with `extra_query` pairs: the operation it
+/// is, and the call (its result dropped).
+macro_rules! with_extra_query {
+    ($builder:expr) => {
+        futures::FutureExt::boxed(futures::TryFutureExt::map_ok(
+            $builder
+                .extra_query("x_new", "a b&c=d/é")
+                .extra_query("x_new", 2)
+                .extra_query("x_flag", true)
+                .send_with_response(),
+            drop,
+        ))
+    };
+}
+
+/// Every builder with a JSON body, sent with `extra_body` fields.
+macro_rules! with_extra_body {
+    ($builder:expr) => {
+        futures::FutureExt::boxed(futures::TryFutureExt::map_ok(
+            $builder
+                .extra_body("new_field", json!({"nested": [1, "two"]}))
+                .extra_body("new_flag", true)
+                .send_with_response(),
+            drop,
+        ))
+    };
+}
+
+type Sent<'a> = futures::future::BoxFuture<'a, Result<(), Error>>;
+
+/// The id of a seeded account that can be disabled and enabled.
+fn enabled_account(mock: &MockServer) -> uuid::Uuid {
+    mock.accounts()
+        .into_iter()
+        .find(|a| a.status == telnyx_accounts_mock::AccountStatus::Enabled)
+        .expect("an enabled account")
+        .id
+}
+
+#[tokio::test]
+async fn extra_query_reaches_the_wire_on_every_request_builder() {
+    let (mock, client) = setup().await;
+    let account = enabled_account(&mock);
+    let user = mock
+        .users()
+        .into_iter()
+        .find(|u| !u.is_owner)
+        .expect("a user who is not the owner")
+        .id;
+    let (accounts, users) = (client.managed_accounts(), client.organizations().users());
+    let calls: Vec<(&str, Sent<'_>)> = vec![
+        ("ListManagedAccounts", with_extra_query!(accounts.list())),
+        (
+            "CreateManagedAccount",
+            with_extra_query!(accounts.create("Extra Query Inc")),
+        ),
+        (
+            "ListAllocatableGlobalOutboundChannels",
+            with_extra_query!(accounts.allocatable_global_outbound_channels()),
+        ),
+        (
+            "RetrieveManagedAccount",
+            with_extra_query!(accounts.retrieve(account)),
+        ),
+        (
+            "UpdateManagedAccount",
+            with_extra_query!(accounts.update(account)),
+        ),
+        (
+            "DisableManagedAccount",
+            with_extra_query!(accounts.actions().disable(account)),
+        ),
+        (
+            "EnableManagedAccount",
+            with_extra_query!(accounts.actions().enable(account)),
+        ),
+        (
+            "UpdateManagedAccountGlobalChannelLimit",
+            with_extra_query!(accounts.update_global_channel_limit(account)),
+        ),
+        ("ListOrganizationUsers", with_extra_query!(users.list())),
+        (
+            "GetOrganizationUsersGroupsReport",
+            with_extra_query!(users.groups_report()),
+        ),
+        (
+            "GetOrganizationUsersGroupsReport",
+            with_extra_query!(users.groups_report_csv()),
+        ),
+        (
+            "GetOrganizationUsersGroupsReport",
+            with_extra_query!(users.groups_report_rows()),
+        ),
+        (
+            "GetOrganizationUser",
+            with_extra_query!(users.retrieve(user.clone())),
+        ),
+        (
+            "DeleteOrganizationUser",
+            with_extra_query!(users.actions().remove(user)),
+        ),
+    ];
+    assert_eq!(calls.len(), 14, "every request builder");
+    for (operation, call) in calls {
+        mock.clear_requests();
+        call.await
+            .unwrap_or_else(|e| panic!("{operation} with extra query pairs: {e}"));
+        let r = only_request(&mock);
+        assert_eq!(r.operation_id, Some(operation));
+        let extras: Vec<_> = pairs(&r)
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("x_"))
+            .collect();
+        assert_eq!(
+            extras,
+            vec![("x_new", "a b&c=d/é"), ("x_new", "2"), ("x_flag", "true")],
+            "{operation}: {}",
+            r.query
+        );
+    }
+}
+
+#[tokio::test]
+async fn extra_body_reaches_the_wire_on_every_builder_with_a_json_body() {
+    let (mock, client) = setup().await;
+    let account = enabled_account(&mock);
+    let accounts = client.managed_accounts();
+    let calls: Vec<(&str, Sent<'_>, serde_json::Value)> = vec![
+        (
+            "CreateManagedAccount",
+            with_extra_body!(accounts.create("Extra Body Inc").rollup_billing(true)),
+            json!({"business_name": "Extra Body Inc", "rollup_billing": true}),
+        ),
+        (
+            "UpdateManagedAccount",
+            with_extra_body!(accounts
+                .update(account)
+                .managed_account_allow_custom_pricing(false)),
+            json!({"managed_account_allow_custom_pricing": false}),
+        ),
+        (
+            "EnableManagedAccount",
+            with_extra_body!(accounts.actions().enable(account)),
+            json!({}),
+        ),
+        (
+            "UpdateManagedAccountGlobalChannelLimit",
+            with_extra_body!(accounts.update_global_channel_limit(account)),
+            json!({}),
+        ),
+    ];
+    for (operation, call, typed) in calls {
+        mock.clear_requests();
+        call.await
+            .unwrap_or_else(|e| panic!("{operation} with extra body fields: {e}"));
+        let r = only_request(&mock);
+        assert_eq!(r.operation_id, Some(operation));
+        let mut expected = typed;
+        expected["new_field"] = json!({"nested": [1, "two"]});
+        expected["new_flag"] = json!(true);
+        assert_eq!(body(&r), expected, "{operation}");
+        assert_eq!(r.header("content-type"), Some("application/json"));
+    }
+}
+
+#[tokio::test]
+async fn an_extra_named_like_a_typed_parameter_replaces_it() {
+    let (mock, client) = setup().await;
+
+    // Query: the extra pair wins over the typed setter, called before or after.
+    let users = client.organizations().users();
+    let page = users
+        .list()
+        .page_size(10)
+        .extra_query("page[size]", 3)
+        .await
+        .expect("list");
+    assert_eq!(page.data.len(), 3);
+    let page = users
+        .list()
+        .extra_query("page[size]", "4")
+        .page_size(10)
+        .await
+        .expect("list");
+    assert_eq!(page.data.len(), 4);
+    let log = mock.requests();
+    let sizes: Vec<Vec<_>> = log
+        .iter()
+        .map(|r| {
+            pairs(r)
+                .into_iter()
+                .filter(|(k, _)| *k == "page[size]")
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        sizes,
+        vec![vec![("page[size]", "3")], vec![("page[size]", "4")]]
+    );
+
+    // Body: likewise, for an optional field and the required one.
+    mock.clear_requests();
+    let created = client
+        .managed_accounts()
+        .create("Typed Inc")
+        .extra_body("email", "extra@example.com")
+        .email("typed@example.com")
+        .extra_body("business_name", "Extra Inc")
+        .await
+        .expect("create");
+    let r = only_request(&mock);
+    assert_eq!(
+        body(&r),
+        json!({"business_name": "Extra Inc", "email": "extra@example.com"})
+    );
+    assert_eq!(created.email, "extra@example.com");
+    assert_eq!(created.organization_name.as_deref(), Some("Extra Inc"));
+}
+
+#[test]
+fn a_builders_debug_names_its_extras_but_never_shows_their_values() {
+    let client = Client::builder().api_key("KEY").build().expect("client");
+    let builder = client
+        .managed_accounts()
+        .create("Acme")
+        .extra_body("password", "hunter2-extra")
+        .extra_query("api_key", "key-extra");
+    let debug = format!("{builder:?}");
+    assert!(
+        debug.contains("password") && debug.contains("api_key"),
+        "{debug}"
+    );
+    assert!(
+        !debug.contains("hunter2-extra") && !debug.contains("key-extra"),
+        "{debug}"
+    );
+}

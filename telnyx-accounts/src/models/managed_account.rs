@@ -8,7 +8,7 @@ use telnyx_accounts_gen::types as gen;
 use uuid::Uuid;
 
 use super::enums::ManagedAccountRecordType;
-use super::{builder, open_value};
+use super::{builder, open_value, FromGenerated};
 use crate::secret::SecretString;
 
 /// A managed account as returned by create, retrieve, update, enable and
@@ -372,8 +372,8 @@ builder! {
     }
 }
 
-impl From<gen::ManagedAccount> for ManagedAccount {
-    fn from(g: gen::ManagedAccount) -> Self {
+impl FromGenerated<gen::ManagedAccount> for ManagedAccount {
+    fn from_generated(g: gen::ManagedAccount) -> Self {
         Self {
             id: g.id,
             record_type: open_value!(g.record_type, gen::ManagedAccountRecordType),
@@ -381,7 +381,7 @@ impl From<gen::ManagedAccount> for ManagedAccount {
             api_key: SecretString::from(g.api_key),
             api_token: SecretString::from(g.api_token),
             api_user: g.api_user,
-            balance: g.balance.map(Balance::from),
+            balance: g.balance.map(Balance::from_generated),
             manager_account_id: g.manager_account_id,
             organization_name: g.organization_name,
             managed_account_allow_custom_pricing: g.managed_account_allow_custom_pricing,
@@ -392,8 +392,8 @@ impl From<gen::ManagedAccount> for ManagedAccount {
     }
 }
 
-impl From<gen::ManagedAccountMultiListing> for ManagedAccountListing {
-    fn from(g: gen::ManagedAccountMultiListing) -> Self {
+impl FromGenerated<gen::ManagedAccountMultiListing> for ManagedAccountListing {
+    fn from_generated(g: gen::ManagedAccountMultiListing) -> Self {
         Self {
             id: g.id,
             record_type: open_value!(g.record_type, gen::ManagedAccountMultiListingRecordType),
@@ -409,8 +409,8 @@ impl From<gen::ManagedAccountMultiListing> for ManagedAccountListing {
     }
 }
 
-impl From<gen::ManagedAccountBalance> for Balance {
-    fn from(g: gen::ManagedAccountBalance) -> Self {
+impl FromGenerated<gen::ManagedAccountBalance> for Balance {
+    fn from_generated(g: gen::ManagedAccountBalance) -> Self {
         Self {
             available_credit: g.available_credit.map(Amount),
             balance: g.balance.map(Amount),
@@ -423,8 +423,8 @@ impl From<gen::ManagedAccountBalance> for Balance {
     }
 }
 
-impl From<gen::ManagedAccountsGlobalOutboundChannels> for AllocatableChannels {
-    fn from(g: gen::ManagedAccountsGlobalOutboundChannels) -> Self {
+impl FromGenerated<gen::ManagedAccountsGlobalOutboundChannels> for AllocatableChannels {
+    fn from_generated(g: gen::ManagedAccountsGlobalOutboundChannels) -> Self {
         Self {
             allocatable_global_outbound_channels: g.allocatable_global_outbound_channels,
             total_global_channels_allocated: g.total_global_channels_allocated,
@@ -434,8 +434,8 @@ impl From<gen::ManagedAccountsGlobalOutboundChannels> for AllocatableChannels {
     }
 }
 
-impl From<gen::SingleManagedAccountGlobalOutboundChannels> for ChannelLimit {
-    fn from(g: gen::SingleManagedAccountGlobalOutboundChannels) -> Self {
+impl FromGenerated<gen::SingleManagedAccountGlobalOutboundChannels> for ChannelLimit {
+    fn from_generated(g: gen::SingleManagedAccountGlobalOutboundChannels) -> Self {
         Self {
             id: g.id,
             channel_limit: g.channel_limit,

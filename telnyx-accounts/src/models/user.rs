@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use telnyx_accounts_gen::types as gen;
 
 use super::enums::{UserRecordType, UserStatus};
-use super::{builder, null_as_default, open_value};
+use super::{builder, null_as_default, open_value, FromGenerated};
 
 /// A user of your organization.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -235,13 +235,18 @@ impl OrganizationUser {
             organization_user_bypasses_sso: g.organization_user_bypasses_sso,
             // The generated field cannot tell "absent" from "[]"; what was
             // asked for can.
-            groups: groups_requested.then(|| g.groups.into_iter().map(UserGroup::from).collect()),
+            groups: groups_requested.then(|| {
+                g.groups
+                    .into_iter()
+                    .map(UserGroup::from_generated)
+                    .collect()
+            }),
         }
     }
 }
 
-impl From<gen::OrganizationUserWithGroups> for OrganizationUser {
-    fn from(g: gen::OrganizationUserWithGroups) -> Self {
+impl FromGenerated<gen::OrganizationUserWithGroups> for OrganizationUser {
+    fn from_generated(g: gen::OrganizationUserWithGroups) -> Self {
         Self {
             id: g.id,
             email: Some(g.email),
@@ -253,13 +258,18 @@ impl From<gen::OrganizationUserWithGroups> for OrganizationUser {
             created_at: Some(g.created_at),
             last_sign_in_at: g.last_sign_in_at,
             organization_user_bypasses_sso: g.organization_user_bypasses_sso,
-            groups: Some(g.groups.into_iter().map(UserGroup::from).collect()),
+            groups: Some(
+                g.groups
+                    .into_iter()
+                    .map(UserGroup::from_generated)
+                    .collect(),
+            ),
         }
     }
 }
 
-impl From<gen::UserGroupReference> for UserGroup {
-    fn from(g: gen::UserGroupReference) -> Self {
+impl FromGenerated<gen::UserGroupReference> for UserGroup {
+    fn from_generated(g: gen::UserGroupReference) -> Self {
         Self {
             id: g.id,
             name: g.name,

@@ -14,7 +14,7 @@ use crate::models::{
     ManagedAccountStatus,
 };
 use crate::pagination::{paged_request, Page, WalkOptions};
-use crate::request::{request_options, sends};
+use crate::request::{body_options, request_options, sends};
 use crate::response::Response;
 use crate::retry::Idempotency::{Idempotent, NotIdempotent};
 use crate::secret::SecretString;
@@ -426,6 +426,7 @@ impl CreateManagedAccount {
     }
 
     request_options!();
+    body_options!();
 
     /// Sends the request; the account with the response's metadata.
     pub async fn send_with_response(self) -> Result<Response<ManagedAccount>> {
@@ -539,6 +540,7 @@ impl UpdateManagedAccount {
     }
 
     request_options!();
+    body_options!();
 
     /// Sends the request; the account with the response's metadata.
     pub async fn send_with_response(self) -> Result<Response<ManagedAccount>> {
@@ -610,6 +612,7 @@ impl EnableManagedAccount {
     }
 
     request_options!();
+    body_options!();
 
     /// Sends the request; the account with the response's metadata.
     pub async fn send_with_response(self) -> Result<Response<ManagedAccount>> {
@@ -650,6 +653,7 @@ impl UpdateGlobalChannelLimit {
     }
 
     request_options!();
+    body_options!();
 
     /// Sends the request; the limit with the response's metadata.
     pub async fn send_with_response(self) -> Result<Response<ChannelLimit>> {

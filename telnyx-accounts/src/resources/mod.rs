@@ -33,6 +33,39 @@
 //! # let _ = page;
 //! # Ok(()) }
 //! ```
+//!
+//! # Parameters this crate does not know yet
+//!
+//! Telnyx adds parameters before this crate has setters for them. Every
+//! builder takes `.extra_query(name, value)`, a query pair sent as given,
+//! and every builder with a JSON body (`create`, `update`, `enable`,
+//! `update_global_channel_limit`) takes `.extra_body(name, value)`, a
+//! top-level field of the body. An extra named like a typed parameter
+//! replaces it on the wire. Unused, they cost nothing.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), telnyx_accounts::Error> {
+//! # let mock = telnyx_accounts_mock::MockServer::start().await;
+//! # let client = telnyx_accounts::Client::builder().api_key(mock.api_key()).base_url(mock.base_url()).build()?;
+//! use serde_json::json;
+//!
+//! let page = client
+//!     .managed_accounts()
+//!     .list()
+//!     .extra_query("filter[new_thing]", "x")
+//!     .await?;
+//! let account = client
+//!     .managed_accounts()
+//!     .create("Acme")
+//!     .extra_body("new_field", json!(1))
+//!     .await?;
+//! # let log = mock.requests();
+//! # assert_eq!(log[0].query_param("filter[new_thing]"), Some("x"));
+//! # assert_eq!(log[1].json().unwrap()["new_field"], 1);
+//! # let _ = (page, account);
+//! # Ok(()) }
+//! ```
 
 mod managed_accounts;
 mod organizations;
