@@ -41,7 +41,7 @@ pub enum Error {
     #[error(transparent)]
     Connection(ConnectionError),
     /// Not sent: after a 429, the client holds every call until the
-    /// server's wait is over (see [`crate::limiter`]), and this call could
+    /// server's wait is over (see [pacing](crate::guide::pacing)), and this call could
     /// not wait that long (the hold ends after its deadline, or is longer
     /// than its retry policy's
     /// [`max_server_delay`](crate::RetryPolicy::max_server_delay)).

@@ -225,6 +225,18 @@ pub mod pacing {
     //! response says whether there is a limit, requests go one at a time
     //! for a moment; a server that sends no such headers is not paced.
     //!
+    //! **The hold binds every call**, however long the server asked for:
+    //! no new request leaves the client before it ends. A call that cannot
+    //! wait it out, because the hold ends after the call's deadline or is
+    //! longer than its policy's
+    //! [`max_server_delay`](crate::RetryPolicy::max_server_delay), fails
+    //! at once, unsent, with [`Error::Held`](crate::Error::Held): its
+    //! [`HeldError::retry_after`](crate::HeldError::retry_after) is the time left on the
+    //! hold, and it is safe to send again.
+    //!
+    //! **First come, first served.** Calls that wait for the limiter go in
+    //! the order they arrived; a newcomer never overtakes a waiting call.
+    //!
     //! It cannot see other programs, or other `Client`s built separately,
     //! using the same key: share one `Client` and clone it.
     //!

@@ -37,7 +37,7 @@
 //!   slow token request, a long queue) fails with a deadline
 //!   [`Error::Timeout`](crate::Error::Timeout) that says it was not sent,
 //!   and [`Error::is_retryable`] is true, even for `create`.
-//! - **A 429's hold** ([`crate::limiter`]): after a 429, the client sends
+//! - **A 429's hold** ([pacing](crate::guide::pacing)): after a 429, the client sends
 //!   nothing until the server's wait is over. A call that would have to
 //!   wait past its deadline, or longer than
 //!   [`RetryPolicy::max_server_delay`], fails at once, unsent, with
@@ -165,7 +165,7 @@ impl RetryPolicy {
     /// out (default 60 s). When the server asks for more, the call stops and
     /// returns the error, whose `retry_after()` carries the full value. It
     /// also bounds how long a call waits for the client's hold after a 429
-    /// (see [`crate::limiter`]). `Duration::MAX` waits out any server wait
+    /// (see [pacing](crate::guide::pacing)). `Duration::MAX` waits out any server wait
     /// that ends within the call's deadline; `Duration::ZERO` waits out
     /// none.
     pub fn max_server_delay(mut self, delay: Duration) -> Self {
