@@ -832,8 +832,11 @@ async fn f30_meta_claims_more_pages_but_data_is_empty() {
     assert_eq!(seen(&mock, LIST), 2, "no request after the empty page");
 }
 
+/// A walk whose page number stops advancing cannot reach `total_pages`: it
+/// ends with an error that says so (the page it asked for, the page it got,
+/// and the total the server reported), after the items it did get.
 #[tokio::test]
-async fn f31_page_number_that_does_not_advance_stops_the_walk() {
+async fn f31_page_number_that_does_not_advance_ends_the_walk_with_an_error() {
     let mock = MockServer::start().await;
     let client = client(&mock);
     // Every page claims to be page 1 of 5.
@@ -844,14 +847,38 @@ async fn f31_page_number_that_does_not_advance_stops_the_walk() {
     );
     // Without the check, the walk would never end: fail instead of hanging.
     let walk = client.managed_accounts().list().page_size(2).collect_all();
-    let items = tokio::time::timeout(Duration::from_secs(20), walk)
+    let err = tokio::time::timeout(Duration::from_secs(20), walk)
         .await
         .expect("the walk stops")
-        .unwrap();
-    assert_eq!(items.len(), 2, "the repeated page is not yielded again");
+        .expect_err("a walk that cannot reach the last page is not a success");
+    let Error::Decode(d) = &err else {
+        panic!("expected a decode error, got {err:?}")
+    };
+    assert_eq!(d.status, 200);
+    let text = err.to_string();
+    assert!(
+        text.contains(
+            "the page walk stalled: asked for page 2, got page 1 again, \
+             of total_pages 5 the server reported"
+        ),
+        "{text}"
+    );
     quiesce(&mock, &client).await;
     let pages = pages_requested(&mock);
     assert_eq!(pages, ["1", "2"]);
+
+    // The item stream yields what it got, then the error.
+    let mut stream = client.managed_accounts().list().page_size(2).into_stream();
+    let mut got = 0;
+    let end = loop {
+        match stream.try_next().await {
+            Ok(Some(_)) => got += 1,
+            Ok(None) => break None,
+            Err(e) => break Some(e),
+        }
+    };
+    assert_eq!(got, 2, "the first page's items come first");
+    assert!(matches!(end, Some(Error::Decode(_))), "{end:?}");
 }
 
 /// The page numbers the list requests asked for, in page order (prefetched
