@@ -832,6 +832,66 @@ async fn f30_meta_claims_more_pages_but_data_is_empty() {
     assert_eq!(seen(&mock, LIST), 2, "no request after the empty page");
 }
 
+/// The spec calls `created_at` and `updated_at` "ISO 8601": its extended
+/// forms that are not RFC 3339 (no offset, which means UTC; a space for
+/// `T`; with or without fractional seconds) decode, on a page with RFC 3339
+/// neighbours; a value that is not a date-time is `Error::Decode`.
+#[tokio::test]
+async fn f30b_iso_8601_timestamps_that_are_not_rfc_3339_decode() {
+    let mock = MockServer::start().await;
+    let client = client(&mock);
+    let forms = [
+        ("2018-02-02T22:25:27", "2018-02-02T22:25:27Z"),
+        ("2018-02-02 22:25:27.521+00:00", "2018-02-02T22:25:27.521Z"),
+        ("2018-02-02 22:25:27", "2018-02-02T22:25:27Z"),
+        ("2018-02-02T22:25:27.521", "2018-02-02T22:25:27.521Z"),
+        ("2018-02-02T23:25:27+0100", "2018-02-02T22:25:27Z"),
+        ("2018-02-02T20:25:27-02", "2018-02-02T22:25:27Z"),
+        ("2018-02-02t22:25:27,5z", "2018-02-02T22:25:27.5Z"),
+        ("2018-02-02T22:25:27.521Z", "2018-02-02T22:25:27.521Z"),
+    ];
+    let page_with = |values: &[&str]| {
+        let mut page: Value =
+            serde_json::from_str(&listing_page(&mock, values.len(), 1, 1)).unwrap();
+        let items = page["data"].as_array_mut().unwrap();
+        for (item, value) in items.iter_mut().zip(values) {
+            item["created_at"] = json!(value);
+            item["updated_at"] = json!(values[values.len() - 1]);
+        }
+        page.to_string()
+    };
+    let sent: Vec<&str> = forms.iter().map(|f| f.0).collect();
+    mock.inject(FaultRule::new(Fault::json_200(page_with(&sent))).operation(LIST));
+    let page = client
+        .managed_accounts()
+        .list()
+        .page_size(forms.len() as u32)
+        .await
+        .expect("ISO 8601 timestamps decode");
+    assert_eq!(page.data.len(), forms.len());
+    for (item, (sent, expected)) in page.data.iter().zip(forms) {
+        let expected: chrono::DateTime<chrono::Utc> = expected.parse().unwrap();
+        assert_eq!(item.created_at, expected, "{sent}");
+    }
+
+    for not_a_date_time in ["2018-02-02", "yesterday", "2018-02-30T00:00:00", "22:25:27"] {
+        mock.inject(
+            FaultRule::new(Fault::json_200(page_with(&[
+                "2018-02-02T22:25:27",
+                not_a_date_time,
+            ])))
+            .operation(LIST),
+        );
+        match client.managed_accounts().list().await {
+            Err(Error::Decode(d)) => assert!(
+                d.snippet.starts_with(r#"{"data":[{"#),
+                "{not_a_date_time}: {d}"
+            ),
+            other => panic!("{not_a_date_time}: expected Error::Decode, got {other:?}"),
+        }
+    }
+}
+
 /// A walk whose page number stops advancing cannot reach `total_pages`: it
 /// ends with an error that says so (the page it asked for, the page it got,
 /// and the total the server reported), after the items it did get.
