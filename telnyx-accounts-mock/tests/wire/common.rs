@@ -1,8 +1,21 @@
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use reqwest::{Client, Method, RequestBuilder, Response};
 use serde_json::Value;
 use telnyx_accounts_mock::MockServer;
+
+/// This package's directory, found at run time: `CARGO_MANIFEST_DIR` as
+/// cargo sets it when it runs the tests, else the working directory (cargo
+/// runs tests in the package's directory). Never the path compiled in: a
+/// test binary reused from a build in another checkout (CI's fresh clone
+/// shares the target directory) must read this checkout's files.
+pub fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default()
+}
 
 pub fn client() -> Client {
     Client::builder().no_proxy().build().expect("client")
@@ -48,13 +61,8 @@ fn spec() -> &'static Value {
     SPEC.get_or_init(|| {
         // The repository's vendored copy of the official spec, which
         // `cargo xtask regen --check` keeps identical to what the fragment
-        // was derived from. Found at run time: a test binary reused from a
-        // build in another checkout (CI's fresh clone shares the target
-        // directory) must read this checkout's copy.
-        let here = std::env::var_os("CARGO_MANIFEST_DIR")
-            .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into());
-        let path = here.join("../openapi/upstream/telnyx-accounts.official.openapi.json");
+        // was derived from.
+        let path = manifest_dir().join("../openapi/upstream/telnyx-accounts.official.openapi.json");
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
             panic!(
                 "cannot read the vendored official spec at {}: {e}",
