@@ -438,7 +438,10 @@ fn schema_bodies_decode_exactly_when_they_fit(op_id: &'static str) {
     );
     // Both sides of the claim were exercised.
     assert!(fitting > 0, "{op_id}: no generated body fit");
-    assert!(fitting < CASES as usize, "{op_id}: every generated body fit");
+    assert!(
+        fitting < CASES as usize,
+        "{op_id}: every generated body fit"
+    );
 }
 
 // ---------------------------------------------------------------------------

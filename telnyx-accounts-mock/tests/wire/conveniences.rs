@@ -288,7 +288,7 @@ async fn an_inserted_user_without_an_id_gets_a_fresh_one_and_joins_existing_grou
         "{} is an existing user's id",
         user.id
     );
-    assert_eq!(user.groups, [engineering.clone()], "the existing group");
+    assert_eq!(user.groups, [engineering], "the existing group");
     let after = mock.users();
     assert_eq!(after.len(), before.len() + 1);
     let groups: std::collections::HashSet<_> = after
