@@ -16,9 +16,11 @@ use serde_json::{json, Value};
 use telnyx_accounts::{
     ApiError, ApiErrorKind, Client, Error, ManagedAccountRecordType, ManagedAccountSort, UserStatus,
 };
-use telnyx_accounts_mock::{AccountStatus, Fault, FaultRule, MockServer, RetryHint};
+use telnyx_accounts_mock::{Fault, FaultRule, MockServer, RetryHint};
 
 mod support;
+
+use support::{enabled_id, raw_json};
 
 /// The per-attempt timeout of slow-server cases.
 const SLOW: Duration = Duration::from_millis(300);
@@ -60,35 +62,11 @@ fn seen(mock: &MockServer, op: &str) -> usize {
         .count()
 }
 
-fn enabled_id(mock: &MockServer) -> String {
-    mock.accounts()
-        .into_iter()
-        .find(|a| a.status == AccountStatus::Enabled)
-        .expect("an enabled account")
-        .id
-        .to_string()
-}
-
 fn api_error<T: std::fmt::Debug>(r: Result<T, Error>) -> Box<ApiError> {
     match r {
         Err(Error::Api(e)) => e,
         other => panic!("expected an API error, got {other:?}"),
     }
-}
-
-/// The mock's own JSON for `path` (then the log is cleared, so counts start at 0).
-async fn raw_json(mock: &MockServer, path: &str) -> Value {
-    let value = reqwest::Client::new()
-        .get(format!("{}{path}", mock.base_url()))
-        .bearer_auth(mock.api_key())
-        .send()
-        .await
-        .expect("raw request")
-        .json()
-        .await
-        .expect("raw JSON");
-    mock.clear_requests();
-    value
 }
 
 /// Injects `fault` once on retrieve, retrieves, and checks the call

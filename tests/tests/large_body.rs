@@ -5,9 +5,11 @@
 //! the process's, so beside other tests it would measure them too. Here the
 //! process holds only this test, its mock and its client.
 
-use serde_json::{json, Value};
+use serde_json::json;
 use telnyx_accounts::Client;
-use telnyx_accounts_mock::{AccountStatus, Fault, FaultRule, MockServer};
+use telnyx_accounts_mock::{Fault, FaultRule, MockServer};
+
+mod support;
 
 /// The process's peak resident set, from /proc (Linux), in bytes.
 fn peak_rss() -> Option<u64> {
@@ -25,24 +27,9 @@ async fn f28_a_30_mb_body_decodes() {
         .base_url(mock.base_url())
         .build()
         .expect("client");
-    let id = mock
-        .accounts()
-        .into_iter()
-        .find(|a| a.status == AccountStatus::Enabled)
-        .expect("an enabled account")
-        .id
-        .to_string();
+    let id = support::enabled_id(&mock);
     // The mock's own JSON for the account, padded to 30 MB.
-    let mut body: Value = reqwest::Client::new()
-        .get(format!("{}/managed_accounts/{id}", mock.base_url()))
-        .bearer_auth(mock.api_key())
-        .send()
-        .await
-        .expect("raw request")
-        .json()
-        .await
-        .expect("raw JSON");
-    mock.clear_requests();
+    let mut body = support::raw_json(&mock, &format!("/managed_accounts/{id}")).await;
     body["data"]["padding"] = json!("x".repeat(30 * 1024 * 1024));
     let text = body.to_string();
     drop(body);

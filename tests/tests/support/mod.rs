@@ -69,3 +69,28 @@ pub fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.local_addr().expect("addr").port()
 }
+
+/// The mock's own JSON for `path` (then the log is cleared, so counts start at 0).
+pub async fn raw_json(mock: &telnyx_accounts_mock::MockServer, path: &str) -> Value {
+    let value = reqwest::Client::new()
+        .get(format!("{}{path}", mock.base_url()))
+        .bearer_auth(mock.api_key())
+        .send()
+        .await
+        .expect("raw request")
+        .json()
+        .await
+        .expect("raw JSON");
+    mock.clear_requests();
+    value
+}
+
+/// The id of an enabled seeded account.
+pub fn enabled_id(mock: &telnyx_accounts_mock::MockServer) -> String {
+    mock.accounts()
+        .into_iter()
+        .find(|a| a.status == telnyx_accounts_mock::AccountStatus::Enabled)
+        .expect("an enabled account")
+        .id
+        .to_string()
+}
