@@ -31,7 +31,9 @@
 //! that lives 10 s or less is due at once: each call refreshes it in turn
 //! while it lasts. Calls fail for want of a token only once no valid token
 //! is left (none yet, expired, or refused by a 401); a call never goes out
-//! without credentials.
+//! without credentials. A token sent in its last moments that arrives
+//! expired gets a 401, which the refresh after a 401 (below) answers with
+//! one new token and one more attempt.
 //!
 //! A task that finds no valid token notes the epoch it saw, then waits for
 //! the refresh lock (at most until its call's deadline). Holding it, it
