@@ -397,6 +397,59 @@ mod tests {
         }
     }
 
+    /// The byte budget's boundaries, exactly: an entry that weighs the
+    /// budget keeps its body, one byte more loses it; entries that add up
+    /// to the budget are all kept, one more evicts the oldest; the newest
+    /// entry is kept even when it alone (body dropped) is over the budget.
+    #[test]
+    fn the_byte_budget_binds_at_its_exact_boundaries() {
+        let path = request(b"").weight();
+        assert_eq!(path, "/v2/managed_accounts".len());
+
+        let log = RequestLog::new(10, path + 4);
+        log.record_with(|| request(b"1234"));
+        let kept = log.snapshot();
+        assert_eq!(
+            (&kept[0].body[..], kept[0].body_omitted),
+            (&b"1234"[..], false)
+        );
+        log.clear();
+        log.record_with(|| request(b"12345"));
+        let kept = log.snapshot();
+        assert_eq!((&kept[0].body[..], kept[0].body_omitted), (&b""[..], true));
+
+        let log = RequestLog::new(10, 2 * (path + 1));
+        log.record_with(|| request(b"1"));
+        log.record_with(|| request(b"2"));
+        let bodies = |log: &RequestLog| -> Vec<Bytes> {
+            log.snapshot().into_iter().map(|r| r.body).collect()
+        };
+        assert_eq!(bodies(&log), [&b"1"[..], b"2"], "exactly the budget");
+        log.record_with(|| request(b"3"));
+        assert_eq!(bodies(&log), [&b"2"[..], b"3"], "one entry over it");
+
+        let log = RequestLog::new(10, path / 2);
+        log.record_with(|| request(b"1"));
+        log.record_with(|| request(b"2"));
+        let kept = log.snapshot();
+        assert_eq!(kept.len(), 1, "the newest entry is kept");
+        assert!(kept[0].body_omitted);
+        assert_eq!(log.received(), 2);
+    }
+
+    /// A log of `capacity` entries keeps exactly that many, the newest.
+    #[test]
+    fn the_entry_capacity_binds_at_its_exact_boundary() {
+        let log = RequestLog::new(3, 1 << 20);
+        for body in [&b"1"[..], b"2", b"3"] {
+            log.record_with(|| request(body));
+        }
+        assert_eq!(log.snapshot().len(), 3);
+        log.record_with(|| request(b"4"));
+        let kept: Vec<Bytes> = log.snapshot().into_iter().map(|r| r.body).collect();
+        assert_eq!(kept, [&b"2"[..], b"3", b"4"]);
+    }
+
     #[test]
     fn completing_an_evicted_entry_is_harmless() {
         let log = RequestLog::new(1, 1 << 20);

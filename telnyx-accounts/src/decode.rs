@@ -8,16 +8,19 @@
 //! [`models`](crate::models#nulls-and-missing-fields) docs). The generated
 //! types accept `null` in every `Option` field but not in the optional
 //! arrays (page and report `data`, a user's `groups`: `Vec` with
-//! `#[serde(default)]`), so a body that does not decode is tried once more
-//! with its `null` members removed; if that fails too, the first error
-//! stands.
+//! `#[serde(default)]`), and their timestamps only as RFC 3339 (the spec
+//! says ISO 8601: the rule is in the [`models`](crate::models#timestamps)
+//! docs). So a body that does not decode is tried once more with its `null`
+//! members removed and its ISO 8601 timestamps rewritten as RFC 3339; if
+//! that fails too, the first error stands. A body that decodes as sent
+//! never takes the second pass.
 
 use serde::de::DeserializeOwned;
 use telnyx_accounts_gen::types as gen;
 
 use crate::models::{
-    decode_without_nulls, AllocatableChannels, ChannelLimit, FromGenerated, GroupsReportCsvRow,
-    GroupsReportRow, ManagedAccount, ManagedAccountListing, OrganizationUser,
+    normalize_timestamps, remove_nulls, AllocatableChannels, ChannelLimit, FromGenerated,
+    GroupsReportCsvRow, GroupsReportRow, ManagedAccount, ManagedAccountListing, OrganizationUser,
 };
 use crate::pagination::{users_page, Page};
 
@@ -25,8 +28,16 @@ use crate::pagination::{users_page, Page};
 pub(crate) type Failure = String;
 
 fn json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
-    serde_json::from_slice(body)
-        .or_else(|e| decode_without_nulls(body).ok_or_else(|| e.to_string()))
+    serde_json::from_slice(body).or_else(|e| leniently(body).ok_or_else(|| e.to_string()))
+}
+
+/// The second pass: `body` with its `null` members removed and its ISO 8601
+/// timestamps as RFC 3339; `None` when it still does not fit `T`.
+fn leniently<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+    let mut value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    remove_nulls(&mut value);
+    normalize_timestamps(&mut value);
+    serde_json::from_value(value).ok()
 }
 
 fn data<T>(data: Option<T>) -> Result<T, Failure> {

@@ -110,9 +110,10 @@ pub mod paging {
     //! # Ok(()) }
     //! ```
     //!
-    //! **When it stops**: at the last page (`page_number >= total_pages`), on
-    //! an empty page, and, as a guard against a server that repeats itself,
-    //! when a page's number does not advance. Pages are numbered: accounts
+    //! **When it stops**: at the last page (`page_number >= total_pages`) or
+    //! on an empty page. A page whose number does not advance (a server that
+    //! repeats itself) ends the walk with an error, since it cannot reach the
+    //! last page (see [`crate::pagination`]). Pages are numbered: accounts
     //! created or removed during a long walk shift the later pages, so an
     //! item can be seen twice or missed; sort by `created_at` (oldest first)
     //! to make new accounts land at the end.

@@ -13,15 +13,29 @@
 //! goes through the same pipeline as every call (retry policy, the calling
 //! request's deadline, hooks, tracing), as operation [`TOKEN_OPERATION`].
 //!
-//! # The cache, single flight and the epoch
+//! # The cache, refresh-ahead, single flight and the epoch
 //!
-//! The token is cached until [`REFRESH_MARGIN`] (10 s) before `expires_in`
-//! runs out (a token that lives 10 s or less serves only the requests that
-//! waited for it). Reading it is one uncontended read lock. Every completed token
-//! request bumps the cache's *epoch*, and each token remembers the epoch it
-//! was stored at.
+//! A token is sent until `expires_in` runs out (by the client's clock,
+//! counted from when its answer arrived). Reading it is one uncontended
+//! read lock. Every completed token request bumps the cache's *epoch*, and
+//! each token remembers the epoch it was stored at.
 //!
-//! A task that finds no fresh token notes the epoch it saw, then waits for
+//! **Refresh-ahead.** From [`REFRESH_MARGIN`] (10 s) before expiry, the
+//! token is *due*: while it is still valid, every call keeps sending it,
+//! and the one call that finds the refresh lock free (a `try_lock`, never a
+//! wait) refreshes it, so only that call waits for the token request.
+//! Calls that find the lock taken send the current token at once. A
+//! refresh that fails while the current token is still valid fails no
+//! call: it is logged (`tracing` warning), the refreshing call sends the
+//! current token, and the next call inside the margin tries again. A token
+//! that lives 10 s or less is due at once: each call refreshes it in turn
+//! while it lasts. Calls fail for want of a token only once no valid token
+//! is left (none yet, expired, or refused by a 401); a call never goes out
+//! without credentials. A token sent in its last moments that arrives
+//! expired gets a 401, which the refresh after a 401 (below) answers with
+//! one new token and one more attempt.
+//!
+//! A task that finds no valid token notes the epoch it saw, then waits for
 //! the refresh lock (at most until its call's deadline). Holding it, it
 //! looks again: if the epoch moved, another task's token request completed
 //! meanwhile, and it takes that token, or that request's error, instead of
@@ -68,8 +82,9 @@ use crate::transport::Operation;
 /// [`AttemptInfo::operation`]: crate::hooks::AttemptInfo::operation
 pub const TOKEN_OPERATION: &str = "OAuthToken";
 
-/// A token is replaced this long before its `expires_in` runs out, as the
-/// official SDKs do.
+/// A token is refreshed this long before its `expires_in` runs out, as the
+/// official SDKs do; calls keep sending it meanwhile, until it expires
+/// (see the refresh-ahead rule in this module's docs).
 pub(crate) const REFRESH_MARGIN: Duration = Duration::from_secs(10);
 
 /// A token's lifetime when the token response has no `expires_in`, as the
@@ -125,8 +140,22 @@ struct Token {
     value: SecretString,
     /// The epoch it was stored at.
     epoch: u64,
-    /// [`REFRESH_MARGIN`] before it expires.
+    /// [`REFRESH_MARGIN`] before it expires: due for refresh-ahead.
     refresh_at: Instant,
+    /// When it expires: sent until then.
+    expires_at: Instant,
+}
+
+/// What the cache holds for a call: see [`TokenSource::cached`].
+pub(crate) enum Cached {
+    /// A valid token, not yet due for refresh.
+    Fresh(Lease),
+    /// A valid token inside the refresh margin, and the epoch seen: send
+    /// it, after trying [`TokenSource::refresh_ahead`].
+    Due(Lease, u64),
+    /// No valid token (none, expired, or the one a 401 refused), and the
+    /// epoch seen, for [`TokenSource::refresh`].
+    Missing(u64),
 }
 
 /// A token to send: its header, and its epoch (to say which one a 401
@@ -213,14 +242,66 @@ impl TokenSource {
         out
     }
 
-    /// The fast path: the cached token, unless it is due for refresh or is
-    /// the one a 401 `refused`; otherwise the epoch seen, for
+    /// The fast path: the cached token, fresh or due, unless it expired or
+    /// is the one a 401 `refused`; otherwise the epoch seen, for
     /// [`refresh`](Self::refresh).
-    pub(crate) fn cached(&self, refused: Option<u64>) -> std::result::Result<Lease, u64> {
+    pub(crate) fn cached(&self, refused: Option<u64>) -> Cached {
         let state = self.read();
-        match &state.token {
-            Some(t) if Some(t.epoch) != refused && Instant::now() < t.refresh_at => Ok(t.lease()),
-            _ => Err(state.epoch),
+        let now = Instant::now();
+        match state.token.as_ref().filter(|t| t.usable(refused, now)) {
+            Some(t) if now < t.refresh_at => Cached::Fresh(t.lease()),
+            Some(t) => Cached::Due(t.lease(), state.epoch),
+            None => Cached::Missing(state.epoch),
+        }
+    }
+
+    /// Refresh-ahead of `current`, a valid token that is due, after
+    /// [`cached`](Self::cached) saw epoch `seen`: only if no other task is
+    /// refreshing (never waits for the lock), and only if no token request
+    /// completed since. A failure is logged, not returned, while `current`
+    /// is still valid: the caller sends `current`, and a later call tries
+    /// again.
+    pub(crate) async fn refresh_ahead<F, Fut>(
+        &self,
+        current: Lease,
+        seen: u64,
+        for_operation: &'static str,
+        fetch: F,
+    ) -> Result<Lease>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Fetched>>,
+    {
+        let Ok(_guard) = self.refresh.try_lock() else {
+            return Ok(current); // another task is refreshing
+        };
+        {
+            let state = self.read();
+            if state.epoch != seen {
+                // A token request completed since: take its token if it is
+                // valid, or keep the current one; either way, no new request.
+                let newer = state.token.as_ref().filter(|t| t.epoch == state.epoch);
+                return Ok(newer.map_or(current, Token::lease));
+            }
+        }
+        match self.store(fetch().await, None, for_operation) {
+            Ok(lease) => Ok(lease),
+            Err(e) => {
+                let still_valid = self
+                    .read()
+                    .token
+                    .as_ref()
+                    .is_some_and(|t| t.epoch == current.epoch && Instant::now() < t.expires_at);
+                if !still_valid {
+                    return Err(e);
+                }
+                tracing::warn!(
+                    error = %e,
+                    "refreshing the OAuth2 access token ahead of expiry failed; \
+                     the current token is sent, and a later call tries again"
+                );
+                Ok(current)
+            }
         }
     }
 
@@ -261,24 +342,35 @@ impl TokenSource {
             } else if let Some(t) = &state.token {
                 // Nothing completed, but the token may do after all (the
                 // fast path raced with the request that stored it).
-                if Some(t.epoch) != refused && Instant::now() < t.refresh_at {
+                if t.usable(refused, Instant::now()) {
                     return Ok(t.lease());
                 }
             }
         }
-        let fetched = fetch().await;
+        self.store(fetch().await, refused, for_operation)
+    }
+
+    /// Stores what a token request of this task's own gave: a new token, or
+    /// an error the waiting tasks share (one of the task's own deadline is
+    /// not shared). Called with the refresh lock held.
+    fn store(
+        &self,
+        fetched: Result<Fetched>,
+        refused: Option<u64>,
+        for_operation: &'static str,
+    ) -> Result<Lease> {
         let mut state = self.write();
         match fetched {
             Ok(f) => {
                 state.epoch = state.epoch.wrapping_add(1);
-                let refresh_at = Instant::now()
-                    .checked_add(f.expires_in.saturating_sub(REFRESH_MARGIN))
-                    .unwrap_or_else(Instant::now);
+                let now = Instant::now();
+                let at = |d: Duration| now.checked_add(d).unwrap_or(now);
                 let token = Token {
                     header: f.header,
                     value: f.value,
                     epoch: state.epoch,
-                    refresh_at,
+                    refresh_at: at(f.expires_in.saturating_sub(REFRESH_MARGIN)),
+                    expires_at: at(f.expires_in),
                 };
                 let lease = token.lease();
                 state.token = Some(token);
@@ -315,6 +407,11 @@ impl TokenSource {
 }
 
 impl Token {
+    /// Valid at `now`, and not the token a 401 `refused`.
+    fn usable(&self, refused: Option<u64>, now: Instant) -> bool {
+        Some(self.epoch) != refused && now < self.expires_at
+    }
+
     fn lease(&self) -> Lease {
         Lease {
             header: self.header.clone(),
@@ -590,9 +687,9 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_token_is_cached_until_the_margin_before_it_expires() {
+    async fn a_token_is_fresh_until_the_margin_before_it_expires() {
         let s = source();
-        let Err(seen) = s.cached(None) else {
+        let Err(seen) = fresh(&s, None) else {
             panic!("a new source has no token")
         };
         let lease = s
@@ -602,13 +699,13 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(header(&lease), "Bearer tok-1");
-        let again = s.cached(None).expect("cached");
+        let again = fresh(&s, None).expect("cached");
         assert_eq!((header(&again), again.epoch), ("Bearer tok-1", lease.epoch));
         assert!(s.secrets().contains(&"tok-1".to_owned()));
 
-        // expires_in at or under the margin: used by the request that got
-        // it, never taken from the cache.
-        let Err(seen) = s.cached(Some(lease.epoch)) else {
+        // expires_in at or under the margin: due at once, so never fresh
+        // (sent while valid, refreshed ahead by the next call).
+        let Err(seen) = fresh(&s, Some(lease.epoch)) else {
             panic!("a refused token is not handed out")
         };
         let short = s
@@ -622,7 +719,120 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(header(&short), "Bearer tok-2");
-        assert!(s.cached(None).is_err());
+        assert!(matches!(s.cached(None), Cached::Due(..)));
+    }
+
+    /// `cached` as fresh or not: a fresh token, or the epoch seen.
+    fn fresh(s: &TokenSource, refused: Option<u64>) -> std::result::Result<Lease, u64> {
+        match s.cached(refused) {
+            Cached::Fresh(lease) => Ok(lease),
+            Cached::Due(_, seen) | Cached::Missing(seen) => Err(seen),
+        }
+    }
+
+    /// A source holding one token that lives `expires_in` (a JSON number of
+    /// seconds), and its lease.
+    async fn holding(expires_in: &str) -> (TokenSource, Lease) {
+        let s = source();
+        let body = format!(r#"{{"access_token":"old","expires_in":{expires_in}}}"#);
+        let lease = s
+            .refresh(0, None, OP, Duration::from_secs(5), || async {
+                Ok(parse_token_response(body.as_bytes()).unwrap())
+            })
+            .await
+            .unwrap();
+        (s, lease)
+    }
+
+    /// Refresh-ahead: a due token that is still valid is sent whatever the
+    /// refresh does: a failed refresh is retried by the next call, a
+    /// refresh under way holds no one; once it expires, calls wait for a
+    /// token and get the token endpoint's error.
+    #[tokio::test]
+    async fn a_due_token_is_sent_while_valid_and_a_failed_refresh_is_retried() {
+        let (s, old) = holding("5").await;
+        let Cached::Due(lease, seen) = s.cached(None) else {
+            panic!("a token living 5 s is due at once")
+        };
+        assert_eq!(header(&lease), "Bearer old");
+        let fetches = AtomicUsize::new(0);
+        for _ in 0..2 {
+            let Cached::Due(lease, seen) = s.cached(None) else {
+                panic!("still due")
+            };
+            let sent = s
+                .refresh_ahead(lease, seen, OP, || async {
+                    fetches.fetch_add(1, Ordering::SeqCst);
+                    Err(api_error(503))
+                })
+                .await
+                .expect("a failed refresh-ahead fails no call");
+            assert_eq!((header(&sent), sent.epoch), ("Bearer old", old.epoch));
+        }
+        assert_eq!(fetches.load(Ordering::SeqCst), 2, "each later call retried");
+
+        // A refresh under way: the others send the current token at once.
+        let guard = s.refresh.try_lock().unwrap();
+        let Cached::Due(lease, seen2) = s.cached(None) else {
+            panic!("still due")
+        };
+        let sent = s
+            .refresh_ahead(lease, seen2, OP, || async {
+                panic!("a second refresh while one is under way")
+            })
+            .await
+            .unwrap();
+        assert_eq!(header(&sent), "Bearer old");
+        drop(guard);
+
+        // A stale `seen`: a token request completed since, so none is sent.
+        let sent = s
+            .refresh_ahead(old, seen, OP, || async {
+                panic!("a refresh after another completed")
+            })
+            .await
+            .unwrap();
+        assert_eq!(header(&sent), "Bearer old");
+
+        // A successful refresh replaces it.
+        let Cached::Due(lease, seen) = s.cached(None) else {
+            panic!("still due")
+        };
+        let new = s
+            .refresh_ahead(lease, seen, OP, || async { Ok(fetched("new", 3600)) })
+            .await
+            .unwrap();
+        assert_eq!(header(&new), "Bearer new");
+        assert!(matches!(s.cached(None), Cached::Fresh(l) if header(&l) == "Bearer new"));
+    }
+
+    #[tokio::test]
+    async fn once_no_valid_token_is_left_calls_wait_and_get_the_error() {
+        let (s, _) = holding("0.05").await;
+        wait_until(|| matches!(s.cached(None), Cached::Missing(_))).await;
+        let Cached::Missing(seen) = s.cached(None) else {
+            panic!("an expired token is not sent")
+        };
+        let r = s
+            .refresh(seen, None, OP, Duration::from_secs(5), || async {
+                Err(api_error(503))
+            })
+            .await;
+        assert!(matches!(r, Err(Error::Api(_))));
+
+        // Expired while its refresh-ahead was under way: the error is the
+        // call's, no expired token is sent.
+        let (s, lease) = holding("1").await;
+        let Cached::Due(_, seen) = s.cached(None) else {
+            panic!("due at once")
+        };
+        let r = s
+            .refresh_ahead(lease, seen, OP, || async {
+                wait_until(|| matches!(s.cached(None), Cached::Missing(_))).await;
+                Err(api_error(503))
+            })
+            .await;
+        assert!(matches!(r, Err(Error::Api(_))), "an expired token was sent");
     }
 
     /// 100 tasks that find no token at once: the first fetches, holding the
@@ -637,7 +847,7 @@ mod tests {
             .map(|_| {
                 let (s, fetches, missed) = (s.clone(), fetches.clone(), missed.clone());
                 tokio::spawn(async move {
-                    let seen = match s.cached(None) {
+                    let seen = match fresh(&s, None) {
                         Ok(lease) => return Ok(lease),
                         Err(seen) => seen,
                     };
@@ -681,7 +891,7 @@ mod tests {
                 let (s, fetches, missed) = (s.clone(), fetches.clone(), missed.clone());
                 let refused = Some(first.epoch);
                 tokio::spawn(async move {
-                    let seen = match s.cached(refused) {
+                    let seen = match fresh(&s, refused) {
                         Ok(lease) => return Ok(lease),
                         Err(seen) => seen,
                     };
@@ -701,7 +911,7 @@ mod tests {
         assert_eq!(fetches.load(Ordering::SeqCst), 1);
 
         // Late: refused the old token after the new one is in the cache.
-        let late = s.cached(Some(first.epoch)).expect("the new token");
+        let late = fresh(&s, Some(first.epoch)).expect("the new token");
         assert_eq!(header(&late), "Bearer new");
     }
 
@@ -718,7 +928,7 @@ mod tests {
                 let (s, fetches, missed) = (s.clone(), fetches.clone(), missed.clone());
                 let op = ops[i % 2];
                 tokio::spawn(async move {
-                    let Err(seen) = s.cached(None) else {
+                    let Err(seen) = fresh(&s, None) else {
                         panic!("no token was ever fetched")
                     };
                     missed.fetch_add(1, Ordering::SeqCst);
@@ -754,7 +964,7 @@ mod tests {
         assert_eq!(fetches.load(Ordering::SeqCst), 1);
 
         // Not cached: the next call asks again.
-        let Err(seen) = s.cached(None) else {
+        let Err(seen) = fresh(&s, None) else {
             panic!("no token")
         };
         let lease = s

@@ -23,10 +23,19 @@
 //! your work.
 //!
 //! The streams are `Send + Unpin` ([`BoxStream`]), so they can be stored,
-//! spawned and used with `try_next()` directly. The walk stops at the last page (`page_number >= total_pages`), on an
-//! empty page, and, as a guard against a server that repeats itself, when a
-//! page's number does not advance. Dropping the stream cancels any request
-//! in flight.
+//! spawned and used with `try_next()` directly. The walk stops at the last
+//! page (`page_number >= total_pages`) and on an empty page. Dropping the
+//! stream cancels any request in flight.
+//!
+//! # A stalled walk is an error
+//!
+//! A server that ignores `page[number]` would repeat itself forever, so a
+//! walk checks that each page's number advances past the last one
+//! received. When it does not, the walk cannot reach `total_pages`, and it
+//! ends with [`Error::Decode`] saying so: the page it asked for, the page
+//! it got, and the `total_pages` the server reported (the snippet is that
+//! page's `meta`). The items of the pages before come first; `collect_all`
+//! returns the error, never a partial list as a success.
 //!
 //! # Fetching ahead, in parallel
 //!
@@ -86,7 +95,7 @@ use serde::{Deserialize, Serialize};
 use telnyx_accounts_gen::types as gen;
 use tracing::Instrument;
 
-use crate::error::{RateLimit, Result};
+use crate::error::{DecodeError, Error, RateLimit, Result};
 use crate::models::{FromGenerated, ManagedAccountListing, OrganizationUser};
 use crate::response::ResponseMeta;
 
@@ -487,20 +496,24 @@ impl<R: PagedRequest> Walk<R> {
             }
         };
         // A server that ignores page[number] would loop forever: stop when
-        // the page number does not advance past the last one received.
+        // the page number does not advance past the last one received. The
+        // walk cannot reach the last page then, so it ends with an error,
+        // not with a success that holds part of the list.
         let reported = if page.meta.page_number == 0 {
             number
         } else {
             page.meta.page_number
         };
-        if self.last_received.is_some_and(|last| reported <= last) {
+        if let Some(last) = self.last_received.filter(|&last| reported <= last) {
             tracing::warn!(
                 requested = number,
                 received = reported,
-                "page number did not advance; stopping the walk"
+                total_pages = page.meta.total_pages,
+                "page number did not advance; the walk ends with an error"
             );
             self.done = true;
-            return None;
+            self.in_flight.clear();
+            return Some(Err(stalled(number, reported, last, &page)));
         }
         self.last_received = Some(reported);
         if !page.has_next_page() {
@@ -515,6 +528,28 @@ impl<R: PagedRequest> Walk<R> {
         }
         Some(Ok(page))
     }
+}
+
+/// The error of a walk whose page number did not advance: it asked for
+/// page `asked`, got page `got` after page `last`, and cannot reach the
+/// `total_pages` the server reported. A [`Error::Decode`] of that page
+/// (a 2xx whose paging does not fit the walk), its snippet the page's
+/// `meta`.
+fn stalled<T>(asked: u64, got: u64, last: u64, page: &Page<T>) -> Error {
+    let total = page.meta.total_pages;
+    Error::Decode(DecodeError {
+        status: 200,
+        message: format!(
+            "the page walk stalled: asked for page {asked}, got page {got} again, \
+             of total_pages {total} the server reported (the last page received was {last}); \
+             the walk cannot reach the last page"
+        ),
+        snippet: serde_json::to_string(&page.meta)
+            .map(|meta| format!(r#"{{"meta":{meta}}}"#))
+            .unwrap_or_default(),
+        request_id: page.request_id.clone(),
+        headers: Box::default(),
+    })
 }
 
 /// Every page of `request`, from its first page on.

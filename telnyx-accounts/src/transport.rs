@@ -66,7 +66,7 @@ use crate::error::{
 use crate::hooks::{AttemptError, AttemptInfo, AttemptOutcome, AttemptRequest};
 use crate::id::Id;
 use crate::limiter::{Limiter, Refused};
-use crate::oauth::{self, Fetched, TokenSource};
+use crate::oauth::{self, Cached, Fetched, TokenSource};
 use crate::request::Extras;
 use crate::response::{request_id, Response, ResponseMeta};
 use crate::retry::{self, Budget, Idempotency, Outcome, RetryPolicy};
@@ -513,11 +513,15 @@ impl Transport {
         if a.token_for.is_some() {
             return Ok((source.basic(), None));
         }
+        let op = a.call.op.id;
         let lease = match source.cached(refused) {
-            Ok(lease) => lease,
-            Err(seen) => {
+            Cached::Fresh(lease) => lease,
+            Cached::Due(lease, seen) => {
+                Box::pin(source.refresh_ahead(lease, seen, op, || self.fetch_token(source, a)))
+                    .await?
+            }
+            Cached::Missing(seen) => {
                 let left = a.deadline.saturating_sub(a.started.elapsed());
-                let op = a.call.op.id;
                 Box::pin(source.refresh(seen, refused, op, left, || self.fetch_token(source, a)))
                     .await?
             }

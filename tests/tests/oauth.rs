@@ -357,6 +357,101 @@ async fn the_token_is_refreshed_before_it_expires() {
     assert!(api_requests(&mock).iter().all(|r| r.status == Some(200)));
 }
 
+/// A mock whose tokens live 11 s, and a client with one first token that is
+/// already inside the refresh margin (due 1 s after it arrived, valid for
+/// 10 s more): the log holds `TOKEN 200`, `ListManagedAccounts 200`.
+async fn a_token_due_for_refresh() -> (MockServer, Client) {
+    let mock = MockServer::builder()
+        .client_credentials(ID, SECRET)
+        .token_ttl(Duration::from_secs(11))
+        .start()
+        .await;
+    let client = builder(&mock)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    client.managed_accounts().list().await.expect("first");
+    // The token's age is what this waits for, not a server.
+    tokio::time::sleep(Duration::from_millis(1100).saturating_sub(started.elapsed())).await;
+    (mock, client)
+}
+
+/// Refresh-ahead: one call refreshes the token inside the margin; while its
+/// token request is slow, the other calls keep sending the current token
+/// and are not held.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_refresh_ahead_of_expiry_holds_no_other_call() {
+    let (mock, client) = a_token_due_for_refresh().await;
+    let old = bearer(&api_requests(&mock)[0]).to_owned();
+    mock.inject(
+        FaultRule::new(Fault::Delay(Duration::from_secs(3)))
+            .path("/oauth/token")
+            .times(1),
+    );
+    let refresher = tokio::spawn({
+        let c = client.clone();
+        async move { c.managed_accounts().list().await.map(drop) }
+    });
+    mock.wait_for_requests(3).await; // the refresh's token request arrived
+    for _ in 0..5 {
+        client.managed_accounts().list().await.expect("not held");
+    }
+    // Taken before the token endpoint answered: the five calls did not wait
+    // for it, and sent the token that is still valid.
+    let log = mock.requests();
+    assert!(log[2].is_token_request(), "{:?}", sequence(&mock));
+    assert_eq!(log[2].status, None, "the five calls waited for the refresh");
+    let during: Vec<_> = log[3..].iter().collect();
+    assert_eq!(during.len(), 5, "{:?}", sequence(&mock));
+    assert!(during
+        .iter()
+        .all(|r| !r.is_token_request() && r.status == Some(200) && bearer(r) == old));
+
+    refresher.await.unwrap().expect("the refreshing call");
+    client.managed_accounts().list().await.expect("after");
+    let api = api_requests(&mock);
+    let new = bearer(api.last().unwrap());
+    assert_ne!(new, old, "the refreshed token is used");
+    assert_eq!(token_requests(&mock).len(), 2);
+}
+
+/// Refresh-ahead: a refresh that fails while the current token is still
+/// valid fails no call; a later call tries again.
+#[tokio::test]
+async fn a_failed_refresh_ahead_of_expiry_fails_no_call_and_is_retried_later() {
+    let (mock, client) = a_token_due_for_refresh().await;
+    mock.inject(
+        FaultRule::new(Fault::Status(503))
+            .path("/oauth/token")
+            .times(2),
+    );
+    for i in 0..3 {
+        client
+            .managed_accounts()
+            .list()
+            .await
+            .unwrap_or_else(|e| panic!("call {i} failed with a valid token: {e}"));
+    }
+    assert_eq!(
+        sequence(&mock),
+        [
+            "TOKEN 200",
+            "ListManagedAccounts 200",
+            "TOKEN 503",
+            "ListManagedAccounts 200",
+            "TOKEN 503",
+            "ListManagedAccounts 200",
+            "TOKEN 200",
+            "ListManagedAccounts 200",
+        ]
+    );
+    let api = api_requests(&mock);
+    assert_eq!(bearer(&api[0]), bearer(&api[1]));
+    assert_eq!(bearer(&api[0]), bearer(&api[2]));
+    assert_ne!(bearer(&api[2]), bearer(&api[3]));
+}
+
 // ---------------------------------------------------------------------------
 // Single flight
 

@@ -1,8 +1,21 @@
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use reqwest::{Client, Method, RequestBuilder, Response};
 use serde_json::Value;
 use telnyx_accounts_mock::MockServer;
+
+/// This package's directory, found at run time: `CARGO_MANIFEST_DIR` as
+/// cargo sets it when it runs the tests, else the working directory (cargo
+/// runs tests in the package's directory). Never the path compiled in: a
+/// test binary reused from a build in another checkout (CI's fresh clone
+/// shares the target directory) must read this checkout's files.
+pub fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default()
+}
 
 pub fn client() -> Client {
     Client::builder().no_proxy().build().expect("client")
@@ -48,13 +61,8 @@ fn spec() -> &'static Value {
     SPEC.get_or_init(|| {
         // The repository's vendored copy of the official spec, which
         // `cargo xtask regen --check` keeps identical to what the fragment
-        // was derived from. Found at run time: a test binary reused from a
-        // build in another checkout (CI's fresh clone shares the target
-        // directory) must read this checkout's copy.
-        let here = std::env::var_os("CARGO_MANIFEST_DIR")
-            .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into());
-        let path = here.join("../openapi/upstream/telnyx-accounts.official.openapi.json");
+        // was derived from.
+        let path = manifest_dir().join("../openapi/upstream/telnyx-accounts.official.openapi.json");
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
             panic!(
                 "cannot read the vendored official spec at {}: {e}",
@@ -72,7 +80,11 @@ fn escape(s: &str) -> String {
         .replace('}', "%7D")
 }
 
-/// Validates `body` against the spec's response schema for (path, method, status).
+/// Validates `body` against the spec's response schema for (path, method,
+/// status). A response the spec declares without a body is still checked:
+/// an error (4xx, 5xx) against the spec's `ErrorResponse`, the envelope
+/// Telnyx sends with every error and the spec gives its other error
+/// responses; anything else must have no body (`Value::Null`).
 pub fn validate_response(path: &str, method: &str, status: u16, body: &Value) {
     let spec = spec();
     let responses = &spec["paths"][path][method]["responses"];
@@ -87,11 +99,19 @@ pub fn validate_response(path: &str, method: &str, status: u16, body: &Value) {
         resp.is_object(),
         "spec declares no {status} for {method} {path}"
     );
-    if resp.get("content").is_none() {
-        return; // declared without a body
-    }
+    let schema = if resp.get("content").is_some() {
+        format!("{pointer}/content/application~1json/schema")
+    } else if status >= 400 {
+        "#/components/schemas/ErrorResponse".to_owned()
+    } else {
+        assert!(
+            body.is_null(),
+            "{method} {path} {status}: the spec declares no body, got {body:#}"
+        );
+        return;
+    };
     let mut root = spec.clone();
-    root["$ref"] = Value::String(format!("{pointer}/content/application~1json/schema"));
+    root["$ref"] = Value::String(schema);
     let validator = jsonschema::validator_for(&root).expect("schema compiles");
     let errors: Vec<String> = validator
         .iter_errors(body)

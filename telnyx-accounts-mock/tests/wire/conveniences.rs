@@ -260,6 +260,46 @@ async fn debug_shows_the_settings_and_hides_the_secrets() {
     assert!(!shown.contains("key-not-for-logs"), "{shown}");
 }
 
+/// A user inserted without an id gets a new one, unlike every other user's
+/// (bounded: a search for a free id that never ends fails here instead of
+/// hanging); a group named like an existing one is that group, not a copy.
+#[tokio::test]
+async fn an_inserted_user_without_an_id_gets_a_fresh_one_and_joins_existing_groups() {
+    let mock = MockServer::start().await;
+    let before = mock.users();
+    let engineering = before
+        .iter()
+        .flat_map(|u| &u.groups)
+        .find(|g| g.name == "Engineering")
+        .cloned()
+        .expect("the seeded Engineering group");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let user = mock.insert_user(NewUser::new("no.id@example.com").group("Engineering"));
+        let _ = tx.send((user, mock));
+    });
+    let (user, mock) = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("insert_user returned");
+    let user = user.expect("inserted");
+    assert!(!user.id.is_empty());
+    assert!(
+        before.iter().all(|u| u.id != user.id),
+        "{} is an existing user's id",
+        user.id
+    );
+    assert_eq!(user.groups, [engineering], "the existing group");
+    let after = mock.users();
+    assert_eq!(after.len(), before.len() + 1);
+    let groups: std::collections::HashSet<_> = after
+        .iter()
+        .flat_map(|u| &u.groups)
+        .filter(|g| g.name == "Engineering")
+        .map(|g| g.id.clone())
+        .collect();
+    assert_eq!(groups.len(), 1, "one Engineering group: {groups:?}");
+}
+
 #[tokio::test]
 async fn inserted_users_are_listed_last_with_their_groups() {
     let mock = MockServer::start().await;

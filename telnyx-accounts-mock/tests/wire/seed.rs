@@ -5,12 +5,10 @@
 //! here as a diff of `fixtures/default-seed.json`: regenerate it on purpose
 //! with `UPDATE_SEED_FIXTURE=1`, and say so in the release notes.
 
-use std::path::Path;
-
 use serde_json::json;
 use telnyx_accounts_mock::MockServer;
 
-use crate::common::get;
+use crate::common::{get, manifest_dir};
 
 const FIXTURE: &str = "tests/wire/fixtures/default-seed.json";
 
@@ -35,7 +33,7 @@ async fn the_default_data_is_the_same_in_every_version() {
     let now = json!({ "accounts": accounts, "users": users["data"] });
     let text = serde_json::to_string_pretty(&now).expect("json") + "\n";
 
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE);
+    let path = manifest_dir().join(FIXTURE);
     if std::env::var_os("UPDATE_SEED_FIXTURE").is_some() {
         std::fs::write(&path, &text).expect("write the fixture");
     }

@@ -96,10 +96,28 @@
 //!
 //! A decode error fails the one call it happened in, never a whole walk
 //! silently: the stream yields the error.
+//!
+//! # Timestamps
+//!
+//! The spec calls `created_at`, `updated_at` and `last_sign_in_at` "ISO
+//! 8601", and they are read as [`chrono::DateTime<Utc>`]. Besides RFC 3339
+//! (`2018-02-02T22:25:27.521Z`), every ISO 8601 extended date-time is
+//! accepted: `T` (either case) or a space between date and time; seconds
+//! with or without a fraction (after `.` or `,`), or none (`hh:mm`); an
+//! offset of `Z`,
+//! `±hh:mm`, `±hhmm` or `±hh`, or **none, which means UTC**. So
+//! `2018-02-02T22:25:27` and `2018-02-02 22:25:27.521+00:00` decode to the
+//! instants they name. A value that is not a date-time at all (a bare date
+//! such as `2018-02-02`, a time without a date, `2018-02-30T00:00:00`,
+//! text) is [`Error::Decode`](crate::Error::Decode), as is a required
+//! timestamp that is missing. The forms other than RFC 3339 cost nothing on
+//! the common path: they are rewritten only in the second decoding pass,
+//! after a body did not fit as sent.
 
 mod enums;
 mod managed_account;
 mod nulls;
+mod timestamps;
 mod user;
 
 pub use enums::{
@@ -111,7 +129,8 @@ pub use managed_account::{
     ChannelLimitBuilder, ManagedAccount, ManagedAccountBuilder, ManagedAccountListing,
     ManagedAccountListingBuilder,
 };
-pub(crate) use nulls::decode_without_nulls;
+pub(crate) use nulls::remove_nulls;
+pub(crate) use timestamps::normalize_timestamps;
 pub(crate) use user::GroupsReportCsvRow;
 pub use user::{
     GroupsReportRow, GroupsReportRowBuilder, OrganizationUser, OrganizationUserBuilder, UserGroup,

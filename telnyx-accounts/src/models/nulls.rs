@@ -2,19 +2,11 @@
 //! [`models`](super#nulls-and-missing-fields) docs: `null` reads as absent),
 //! used by `decode.rs` when a body does not fit the generated type as sent.
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// `body` decoded with every `null` object member removed; `None` when it
-/// still does not fit `T`.
-pub(crate) fn decode_without_nulls<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
-    // serde_json limits nesting (128 levels), which bounds the recursion below.
-    let mut value: Value = serde_json::from_slice(body).ok()?;
-    remove_nulls(&mut value);
-    serde_json::from_value(value).ok()
-}
-
-fn remove_nulls(value: &mut Value) {
+/// Removes every `null` object member, in place.
+pub(crate) fn remove_nulls(value: &mut Value) {
+    // serde_json limits nesting (128 levels), which bounds the recursion.
     match value {
         Value::Object(map) => {
             map.retain(|_, v| !v.is_null());
@@ -28,7 +20,14 @@ fn remove_nulls(value: &mut Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::de::DeserializeOwned;
     use telnyx_accounts_gen::types as gen;
+
+    fn decode_without_nulls<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+        let mut value: Value = serde_json::from_slice(body).ok()?;
+        remove_nulls(&mut value);
+        serde_json::from_value(value).ok()
+    }
 
     #[test]
     fn null_arrays_read_as_absent_and_required_nulls_still_fail() {

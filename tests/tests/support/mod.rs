@@ -7,14 +7,18 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-/// This package's directory, found at run time (cargo sets
-/// `CARGO_MANIFEST_DIR` for tests): a test binary reused from a build in
-/// another checkout, as after CI's fresh clone shares the target directory,
-/// must read this checkout, not the one it was compiled in.
+/// This package's directory, found at run time: `CARGO_MANIFEST_DIR` as
+/// cargo sets it when it runs the tests, else the working directory (cargo
+/// runs tests in the package's directory). Never the path compiled in: a
+/// test binary reused from a build in another checkout, as after CI's
+/// fresh clone shares the target directory, must read this checkout, not
+/// the one it was compiled in (`.ci/run` checks that no test uses
+/// `env!("CARGO_MANIFEST_DIR")`).
 pub fn manifest_dir() -> PathBuf {
     std::env::var_os("CARGO_MANIFEST_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default()
 }
 
 /// The repository's vendored copy of Telnyx's official spec, which
@@ -64,4 +68,29 @@ pub fn fixture_path(relative: &str) -> PathBuf {
 pub fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.local_addr().expect("addr").port()
+}
+
+/// The mock's own JSON for `path` (then the log is cleared, so counts start at 0).
+pub async fn raw_json(mock: &telnyx_accounts_mock::MockServer, path: &str) -> Value {
+    let value = reqwest::Client::new()
+        .get(format!("{}{path}", mock.base_url()))
+        .bearer_auth(mock.api_key())
+        .send()
+        .await
+        .expect("raw request")
+        .json()
+        .await
+        .expect("raw JSON");
+    mock.clear_requests();
+    value
+}
+
+/// The id of an enabled seeded account.
+pub fn enabled_id(mock: &telnyx_accounts_mock::MockServer) -> String {
+    mock.accounts()
+        .into_iter()
+        .find(|a| a.status == telnyx_accounts_mock::AccountStatus::Enabled)
+        .expect("an enabled account")
+        .id
+        .to_string()
 }
