@@ -50,7 +50,7 @@ fn rustdoc_json() -> PathBuf {
             "telnyx-accounts",
             "--lib",
         ])
-        .args(["--features", "schemars", "--target-dir"])
+        .args(["--features", "schemars,csv", "--target-dir"])
         .arg(&target)
         .args(["--", "-Z", "unstable-options", "--output-format", "json"])
         .output()

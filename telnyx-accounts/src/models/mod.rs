@@ -112,6 +112,7 @@ pub use managed_account::{
     ManagedAccountListingBuilder,
 };
 pub(crate) use nulls::decode_without_nulls;
+#[cfg(feature = "csv")]
 pub(crate) use user::GroupsReportCsvRow;
 pub use user::{
     GroupsReportRow, GroupsReportRowBuilder, OrganizationUser, OrganizationUserBuilder, UserGroup,
