@@ -16,10 +16,11 @@
 # Both use the versions of the repository's Cargo.lock (copied into each) and
 # build offline with `cargo build` (dev profile, CARGO_INCREMENTAL=0 as for a
 # crates.io dependency), each in its own empty target directory, one after the
-# other, alternating which goes first. It prints each time, the ratio of the
-# totals, and the crates each build compiles (`cargo tree`, host, normal and
-# build dependencies, the root crate not counted). Timings are only
-# comparable within one run on an otherwise idle machine.
+# other, alternating which goes first. It prints each build's wall-clock and
+# CPU (user + system) time, the ratios of the totals, and the crates each
+# build compiles (`cargo tree`, host, normal and
+# build dependencies, the root crate not counted). Wall-clock ratios are only
+# meaningful on an otherwise idle machine; the CPU-time ratio is steadier.
 set -euo pipefail
 
 root="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
@@ -147,25 +148,33 @@ echo "-- in baseline only:"
 comm -13 "$scratch/ours.crates" "$scratch/baseline.crates" | sed 's/^/   /'
 [ -n "${LIST:-}" ] && exit 0
 
-build() { # side round -> seconds
-    local target="$scratch/target-$1-$2" start end
-    start=$(date +%s.%N)
-    (cd "$scratch/$1" && cargo build --offline --quiet --target-dir "$target") >&2
-    end=$(date +%s.%N)
+# One cold build: "wall user+system" seconds (CPU time varies less than wall
+# time when other work shares the machine).
+build() { # side round
+    local target="$scratch/target-$1-$2"
+    local TIMEFORMAT='%R %U %S'
+    if ! { time (cd "$scratch/$1" && cargo build --offline --quiet --target-dir "$target" \
+        2>"$scratch/build.log"); } 2>"$scratch/time"; then
+        cat "$scratch/build.log" >&2
+        exit 1
+    fi
     rm -rf "$target"
-    echo "$end - $start" | bc
+    awk '{ printf "%.1f %.1f\n", $1, $2 + $3 }' "$scratch/time"
 }
 
-total_ours=0
-total_base=0
+declare -A wall cpu
+wall[ours]=0 wall[baseline]=0 cpu[ours]=0 cpu[baseline]=0
 for ((r = 1; r <= rounds; r++)); do
     if ((r % 2)); then order="ours baseline"; else order="baseline ours"; fi
     for side in $order; do
-        t=$(build "$side" "$r")
-        printf 'round %d %-8s %7.1f s   (load: %s)\n' "$r" "$side" "$t" "$(cut -d' ' -f1-3 /proc/loadavg)"
-        if [ "$side" = ours ]; then total_ours=$(echo "$total_ours + $t" | bc); else total_base=$(echo "$total_base + $t" | bc); fi
+        read -r w c < <(build "$side" "$r")
+        printf 'round %d %-8s wall %6.1f s  cpu %6.1f s  (load average: %s)\n' \
+            "$r" "$side" "$w" "$c" "$(cut -d' ' -f1-3 /proc/loadavg)"
+        wall[$side]=$(echo "${wall[$side]} + $w" | bc)
+        cpu[$side]=$(echo "${cpu[$side]} + $c" | bc)
     done
 done
-printf '== cold build, %d round(s): ours %.1f s, baseline %.1f s, ratio %.2fx; crates %d vs %d (+%d)\n' \
-    "$rounds" "$total_ours" "$total_base" "$(echo "$total_ours / $total_base" | bc -l)" \
+printf '== cold build, %d round(s): wall ours %.1f s / baseline %.1f s = %.2fx; cpu ours %.1f s / baseline %.1f s = %.2fx; crates %d vs %d (+%d)\n' \
+    "$rounds" "${wall[ours]}" "${wall[baseline]}" "$(echo "${wall[ours]} / ${wall[baseline]}" | bc -l)" \
+    "${cpu[ours]}" "${cpu[baseline]}" "$(echo "${cpu[ours]} / ${cpu[baseline]}" | bc -l)" \
     "$n_ours" "$n_base" "$((n_ours - n_base))"
