@@ -68,7 +68,10 @@ fn an_unreadable_format_is_skipped_unless_strict() {
     assert_eq!(readable(56, true), Ok(true));
     assert_eq!(readable(99, false), Ok(false));
     let e = readable(99, true).unwrap_err();
-    assert!(e.contains("format 99") && e.contains("pin the public-api version"), "{e}");
+    assert!(
+        e.contains("format 99") && e.contains("pin the public-api version"),
+        "{e}"
+    );
 }
 
 fn rustdoc_json() -> PathBuf {
