@@ -353,7 +353,10 @@ impl ClientBuilder {
     /// [`Client`](crate::Client); the API key, `User-Agent` and default
     /// headers are still added to each request. Its redirect policy is yours
     /// (the default client follows redirects only within the origin of the
-    /// request).
+    /// request). Its TLS is yours too: with none of this crate's TLS
+    /// features (`rustls`, `rustls-ring`, `native-tls`), the default client
+    /// speaks plain HTTP only, and this is how to reach `https://` with the
+    /// TLS your own `reqwest` dependency enables.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
