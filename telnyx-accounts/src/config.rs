@@ -387,7 +387,10 @@ impl ClientBuilder {
     /// [`Client`](crate::Client); the API key, `User-Agent` and default
     /// headers are still added to each request. Its redirect policy is yours
     /// (the default client follows redirects only within the origin of the
-    /// request).
+    /// request). Its TLS is yours too: with none of this crate's TLS
+    /// features (`rustls`, `rustls-ring`, `native-tls`), the default client
+    /// speaks plain HTTP only, and this is how to reach `https://` with the
+    /// TLS your own `reqwest` dependency enables.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -579,10 +582,16 @@ pub(crate) struct Config {
     pub(crate) max_response_body_size: usize,
 }
 
-/// The default HTTP client: `connect_timeout`, and redirects only within the
-/// origin first asked.
+/// The default HTTP client: `connect_timeout`, redirects only within the
+/// origin first asked, and the TLS the crate's features chose (reqwest's
+/// own with `rustls` or `native-tls`; [`ring_tls`] with `rustls-ring`, which
+/// wins when several are on; none: plain HTTP only, unless the application's
+/// own reqwest features add TLS).
 fn default_http_client(connect_timeout: Duration) -> Result<reqwest::Client> {
-    reqwest::Client::builder()
+    let builder = reqwest::Client::builder();
+    #[cfg(feature = "rustls-ring")]
+    let builder = builder.tls_backend_preconfigured(ring_tls()?);
+    builder
         .connect_timeout(connect_timeout)
         // reqwest drops `Authorization` on a redirect to another origin, but
         // a 307/308 still re-sends the body (a create's password) there,
@@ -601,6 +610,25 @@ fn default_http_client(connect_timeout: Duration) -> Result<reqwest::Client> {
         }))
         .build()
         .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))
+}
+
+/// rustls with the ring provider and the platform's certificate verifier,
+/// as reqwest's `rustls` sets it up with aws-lc-rs. Handed to this client
+/// only: installing a process-wide default provider is the application's
+/// choice (reqwest's `rustls-no-provider` panics without one otherwise).
+#[cfg(feature = "rustls-ring")]
+fn ring_tls() -> Result<rustls::ClientConfig> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .and_then(|b| b.with_platform_verifier())
+        .map_err(|e| Error::config(format!("cannot set up TLS (rustls, ring): {e}")))?
+        .with_no_client_auth();
+    // What reqwest offers by default (it negotiates HTTP/2 or HTTP/1.1).
+    tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(tls)
 }
 
 /// What [`ClientBuilder::from_env`] found.

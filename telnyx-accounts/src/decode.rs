@@ -20,8 +20,10 @@ use telnyx_accounts_gen::types as gen;
 
 use crate::models::{
     normalize_timestamps, remove_nulls, AllocatableChannels, ChannelLimit, FromGenerated,
-    GroupsReportCsvRow, GroupsReportRow, ManagedAccount, ManagedAccountListing, OrganizationUser,
+    ManagedAccount, ManagedAccountListing, OrganizationUser,
 };
+#[cfg(feature = "csv")]
+use crate::models::{GroupsReportCsvRow, GroupsReportRow};
 use crate::pagination::{users_page, Page};
 
 /// Why a body did not decode.
@@ -90,6 +92,7 @@ pub(crate) fn groups_report_csv(body: &[u8]) -> Result<String, Failure> {
 
 /// The CSV groups report, parsed into rows (quoted fields such as
 /// `"Engineering, Sales"` handled).
+#[cfg(feature = "csv")]
 pub(crate) fn groups_report_rows(body: &[u8]) -> Result<Vec<GroupsReportRow>, Failure> {
     let text = String::from_utf8_lossy(body);
     csv::ReaderBuilder::new()
@@ -117,6 +120,7 @@ pub(crate) fn channel_limit(body: &[u8]) -> Result<ChannelLimit, Failure> {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "csv")]
     #[test]
     fn csv_rows_handle_quoted_group_lists_and_empty_sign_in() {
         let text = "id,email,user_status,created_at,last_sign_in_at,groups\n\

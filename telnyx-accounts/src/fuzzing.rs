@@ -46,6 +46,7 @@ pub fn decode_groups_report(body: &[u8]) -> Result<Vec<OrganizationUser>, Failur
 }
 
 /// The CSV groups report, as `groups_report_rows()` parses it.
+#[cfg(feature = "csv")]
 pub fn decode_groups_report_rows(body: &[u8]) -> Result<Vec<GroupsReportRow>, Failure> {
     decode::groups_report_rows(body)
 }

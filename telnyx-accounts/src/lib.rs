@@ -151,9 +151,29 @@
 //!
 //! The raw generated client (`telnyx-accounts-gen`) is an implementation
 //! detail: none of its types appear in this API.
+//!
+//! # Cargo features
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `rustls` (default) | TLS by reqwest's `rustls`: the aws-lc-rs provider (`aws-lc-sys`: a C compiler and cmake), the platform's certificate verifier |
+//! | `rustls-ring` | TLS by rustls with the ring provider and the platform's verifier: no `aws-lc-sys`, no cmake. Installs no process-wide provider |
+//! | `native-tls` | the platform's TLS (OpenSSL on Linux: `libssl-dev` and `pkg-config` to build) |
+//! | none of the three | plain HTTP only (the mock, loopback); or pass a `reqwest::Client` with TLS to [`ClientBuilder::http_client`] |
+//! | `csv` | `users().groups_report_rows()`: the CSV groups report parsed into rows (the `csv` crate). The JSON report and the CSV text need no feature |
+//! | `schemars` | `schemars::JsonSchema` for every model |
+//!
+//! Without default features, pick one TLS feature:
+//! `telnyx-accounts = { version = "0.1", default-features = false, features = ["rustls-ring"] }`.
+//! When several are on, the default client uses `rustls-ring`'s set-up,
+//! else reqwest's default (`native-tls` over `rustls`). A TLS feature of your own `reqwest` dependency
+//! also reaches this crate's default client (Cargo unifies features).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// docs.rs (nightly, `--cfg docsrs`): a badge naming the feature on every
+// feature-gated item. Stable builds never see it.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
 mod client;

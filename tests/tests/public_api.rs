@@ -17,8 +17,15 @@
 //! holds); the `public-api` library (the one behind `cargo public-api`) turns
 //! it into the listing. The first run builds the dependencies' metadata
 //! (about a minute); later runs take seconds.
+//!
+//! On a toolchain whose rustdoc writes a JSON format that `public-api` cannot
+//! read, the check is skipped and says so on stderr, so that the README's
+//! `cargo test --workspace` passes on any stable toolchain. CI sets
+//! `PUBLIC_API_STRICT=1`, which makes that a failure: there, a toolchain
+//! change cannot hide an API change.
 
 use std::collections::BTreeSet;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -33,6 +40,39 @@ fn snapshot() -> PathBuf {
 /// The rustdoc JSON formats `public-api` 0.51 reads (it parses 57, one
 /// field newer than its own 56, because it ignores unknown fields).
 const FORMATS: [u64; 2] = [56, 57];
+
+/// Set (to anything but `0`) in CI: an unreadable format fails the check.
+const STRICT: &str = "PUBLIC_API_STRICT";
+
+/// Whether the check can read rustdoc's JSON `format`: `Ok(true)`; or
+/// `Ok(false)`, skip it (another toolchain, a contributor's machine); or,
+/// when `strict`, an error saying what to do.
+fn readable(format: u64, strict: bool) -> Result<bool, String> {
+    if FORMATS.contains(&format) {
+        return Ok(true);
+    }
+    let why = format!("rustdoc writes JSON format {format}; public-api 0.51 reads {FORMATS:?}");
+    if strict {
+        Err(format!(
+            "{why}: pin the public-api version that reads {format} in the workspace Cargo.toml \
+             (or run the toolchain CI uses)"
+        ))
+    } else {
+        Ok(false)
+    }
+}
+
+#[test]
+fn an_unreadable_format_is_skipped_unless_strict() {
+    assert_eq!(readable(57, false), Ok(true));
+    assert_eq!(readable(56, true), Ok(true));
+    assert_eq!(readable(99, false), Ok(false));
+    let e = readable(99, true).unwrap_err();
+    assert!(
+        e.contains("format 99") && e.contains("pin the public-api version"),
+        "{e}"
+    );
+}
 
 fn rustdoc_json() -> PathBuf {
     let workspace = support::manifest_dir().join("..");
@@ -50,7 +90,7 @@ fn rustdoc_json() -> PathBuf {
             "telnyx-accounts",
             "--lib",
         ])
-        .args(["--features", "schemars", "--target-dir"])
+        .args(["--features", "schemars,csv", "--target-dir"])
         .arg(&target)
         .args(["--", "-Z", "unstable-options", "--output-format", "json"])
         .output()
@@ -70,11 +110,22 @@ fn the_public_api_matches_the_snapshot() {
     let format = serde_json::from_str::<serde_json::Value>(&text).expect("JSON")["format_version"]
         .as_u64()
         .expect("a format_version");
-    assert!(
-        FORMATS.contains(&format),
-        "rustdoc writes JSON format {format}; public-api 0.51 reads {FORMATS:?}: pin the \
-         public-api version that reads {format} in the workspace Cargo.toml"
-    );
+    let strict = std::env::var_os(STRICT).is_some_and(|v| !v.is_empty() && v != "0");
+    match readable(format, strict) {
+        Ok(true) => {}
+        Ok(false) => {
+            // Straight to stderr: libtest captures `eprintln!` of passing
+            // tests, and a skip nobody sees would look like a pass.
+            let _ = writeln!(
+                std::io::stderr(),
+                "\nwarning: public API snapshot check SKIPPED: rustdoc writes JSON format \
+                 {format}, which public-api 0.51 does not read ({FORMATS:?}); CI \
+                 ({STRICT}=1) runs it"
+            );
+            return;
+        }
+        Err(e) => panic!("{e}"),
+    }
     let api = public_api::Builder::from_rustdoc_json(&json)
         .omit_blanket_impls(true)
         .build()

@@ -131,6 +131,7 @@ pub use managed_account::{
 };
 pub(crate) use nulls::remove_nulls;
 pub(crate) use timestamps::normalize_timestamps;
+#[cfg(feature = "csv")]
 pub(crate) use user::GroupsReportCsvRow;
 pub use user::{
     GroupsReportRow, GroupsReportRowBuilder, OrganizationUser, OrganizationUserBuilder, UserGroup,

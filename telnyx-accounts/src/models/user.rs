@@ -187,6 +187,7 @@ builder! {
 }
 
 /// A row as Telnyx's CSV has it: `groups` is one comma-separated column.
+#[cfg(feature = "csv")]
 #[derive(Deserialize)]
 pub(crate) struct GroupsReportCsvRow {
     id: String,
@@ -199,6 +200,7 @@ pub(crate) struct GroupsReportCsvRow {
     groups: Option<String>,
 }
 
+#[cfg(feature = "csv")]
 impl From<GroupsReportCsvRow> for GroupsReportRow {
     fn from(row: GroupsReportCsvRow) -> Self {
         Self {

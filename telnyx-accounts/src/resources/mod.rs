@@ -75,9 +75,11 @@ pub use managed_accounts::{
     ListManagedAccounts, ManagedAccountActions, ManagedAccounts, RetrieveManagedAccount,
     UpdateGlobalChannelLimit, UpdateManagedAccount,
 };
+#[cfg(feature = "csv")]
+pub use organizations::GetGroupsReportRows;
 pub use organizations::{
-    GetGroupsReport, GetGroupsReportCsv, GetGroupsReportRows, ListUsers, Organizations, RemoveUser,
-    RetrieveUser, UserActions, Users,
+    GetGroupsReport, GetGroupsReportCsv, ListUsers, Organizations, RemoveUser, RetrieveUser,
+    UserActions, Users,
 };
 
 use crate::error::{Error, Result};

@@ -8,7 +8,9 @@ use super::check_page;
 use crate::decode;
 use crate::error::Result;
 use crate::id::Id;
-use crate::models::{GroupsReportRow, OrganizationUser, UserStatus};
+#[cfg(feature = "csv")]
+use crate::models::GroupsReportRow;
+use crate::models::{OrganizationUser, UserStatus};
 use crate::pagination::{paged_request, Page, WalkOptions};
 use crate::request::{request_options, sends};
 use crate::response::Response;
@@ -125,6 +127,8 @@ impl Users {
     /// }
     /// # Ok(()) }
     /// ```
+    #[cfg(feature = "csv")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
     pub fn groups_report_rows(&self) -> GetGroupsReportRows {
         GetGroupsReportRows {
             transport: Arc::clone(&self.transport),
@@ -342,6 +346,8 @@ impl GetGroupsReportCsv {
 sends!(GetGroupsReportCsv => String);
 
 /// A request for the groups report as parsed CSV rows.
+#[cfg(feature = "csv")]
+#[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetGroupsReportRows {
@@ -349,6 +355,7 @@ pub struct GetGroupsReportRows {
     opts: RequestOptions,
 }
 
+#[cfg(feature = "csv")]
 impl GetGroupsReportRows {
     request_options!();
 
@@ -362,6 +369,7 @@ impl GetGroupsReportRows {
     }
 }
 
+#[cfg(feature = "csv")]
 sends!(GetGroupsReportRows => Vec<GroupsReportRow>);
 
 // ---------------------------------------------------------------------------
