@@ -3,12 +3,13 @@
 //! fixture), the token cache shared by clones, refresh before expiry,
 //! single flight under 100 concurrent tasks, refresh-once on a 401, errors
 //! of the token endpoint, and the token request inside the pipeline
-//! (retry policy, deadline, hooks).
+//! (retry policy, deadline, hooks), and refresh-ahead (a slow or failing
+//! refresh inside the margin holds and fails no call).
 //!
 //! Every assertion is on what a user sees: the mock's request log, the
-//! error's kind, operation and message, the value returned. The one sleep
-//! (refresh before expiry) is the 2 s the token has to age; the mock's
-//! latency only makes concurrent requests overlap.
+//! error's kind, operation and message, the value returned. The only sleeps
+//! are the time a token has to age into the refresh margin (2 s, or 1.1 s);
+//! the mock's latency only makes concurrent requests overlap.
 
 mod support;
 
