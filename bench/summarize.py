@@ -1,5 +1,7 @@
 """Prints the benchmark ratios: `python3 bench/summarize.py CRITERION_DIR MEMORY_LOG SDKS_JSON`.
 
+bench/render.py imports `criterion` and `sdks` to write BENCHMARKS.md's tables.
+
 Criterion: each ratio is the median time per iteration over the baseline's
 median, both from the same run; the range is what the two medians' 95 %
 confidence intervals allow (low/high, high/low); MAD is each median
@@ -66,7 +68,7 @@ def criterion(root):
                 continue
             ratio = m[0] / b[0]
             lo, hi = m[1] / b[2], m[2] / b[1]
-            met = "" if test is None else ("yes" if test(ratio) else "no")
+            met = "" if test is None else ("met" if test(ratio) else f"**missed** ({ratio:.3f})")
             print(
                 f"| {group} | {function} | {base} | {fmt_time(m[0])} ({100 * m[3] / m[0]:.1f} %) "
                 f"| {fmt_time(b[0])} ({100 * b[3] / b[0]:.1f} %) | {ratio:.3f} | {lo:.3f}–{hi:.3f} | {goal} | {met} |"
@@ -103,7 +105,7 @@ def sdks(path):
         lo, hi = r["min"] / rust["max"], r["max"] / rust["min"]
         goal = goals.get(name)
         goal_text = f">= {goal:g}x" if goal else "baseline"
-        met = "" if goal is None else ("yes" if ratio >= goal else "no")
+        met = "" if goal is None else ("met" if ratio >= goal else f"**missed** ({ratio:.1f}x)")
         print(
             f"| {name} | {r['median'] * 1000:.0f} ms | {r['min'] * 1000:.0f}–{r['max'] * 1000:.0f} ms "
             f"| {ratio:.1f}x | {lo:.1f}–{hi:.1f}x | {goal_text} | {met} |"
