@@ -83,7 +83,9 @@ EOF
 
 step "building the mock program and the benchmarks"
 cargo build "${build_profile[@]}" -p telnyx-accounts-mock --bin telnyx-accounts-mock
-cargo bench "${profile[@]}" -p telnyx-accounts --no-run
+# Bench targets only: `--no-run` without `--bench` would also build the library's
+# unit tests, which do not build with this package's features alone.
+cargo bench "${profile[@]}" -p telnyx-accounts --bench '*' --no-run
 export TELNYX_MOCK_BIN="$bin_dir/telnyx-accounts-mock"
 # bench_exe NAME: the path of a bench executable.
 bench_exe() {
@@ -115,7 +117,7 @@ if ! skipped criterion; then
   rm -rf "$target/criterion/retrieve" "$target/criterion/walk_50k" "$target/criterion/walk_50k_work" "$target/criterion/concurrent_64"
   cargo bench "${profile[@]}" -p telnyx-accounts --bench client -- "${criterion_args[@]}" 2>&1 | tee "$results/criterion.log"
   cp -r "$target/criterion" "$results/criterion"
-  ran criterion "cargo bench -p telnyx-accounts --bench client${criterion_args[*]:+ -- ${criterion_args[*]}}"
+  ran criterion "cargo bench ${profile[*]:+${profile[*]} }-p telnyx-accounts --bench client${criterion_args[*]:+ -- ${criterion_args[*]}}"
 fi
 
 if ! skipped instructions; then
@@ -138,7 +140,7 @@ if ! skipped instructions; then
     for mode in bare-walk client-walk0 client-walk; do count walk "$mode" 0; count walk "$mode" 1; done
   fi
   stop_mock
-  ran instructions "valgrind --tool=callgrind $(basename "$calls" | sed 's/-[0-9a-f]*$//') MODE N URL (N = 0 and $CALLS_N retrieves$([[ "$walks" == 1 ]] && echo ', 0 and 1 walks'); mock: --accounts 2000, or 50000 for walks)"
+  ran instructions "valgrind --tool=callgrind $(basename "$calls" | sed 's/-[0-9a-f]*$//') MODE N URL (N = 0 and $CALLS_N retrieves, mock --accounts 2000$([[ "$walks" == 1 ]] && echo '; N = 0 and 1 walks, mock --accounts 50000'))"
 fi
 
 if ! skipped per_call && [[ -f bench/per_call.sh ]]; then
@@ -151,7 +153,7 @@ fi
 if ! skipped memory; then
   step "peak memory"
   cargo bench "${profile[@]}" -p telnyx-accounts --bench memory 2>&1 | tee "$results/memory.log"
-  ran memory "cargo bench -p telnyx-accounts --bench memory"
+  ran memory "cargo bench ${profile[*]:+${profile[*]} }-p telnyx-accounts --bench memory"
 fi
 
 if ! skipped sdk_walk; then

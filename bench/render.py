@@ -54,7 +54,7 @@ def commands(results):
 
 def caption(meta, cmds, section):
     ran = "; ".join(f"`{c}`" for c in cmds.get(section, [])) or "`bash bench/all.sh`"
-    return f"Made by {ran}, in `bash bench/all.sh` of {meta['date']} (commit `{meta['commit']}`).\n\n"
+    return f"Made by {ran}, in `{meta['command']}` of {meta['date']} (commit `{meta['commit']}`).\n\n"
 
 
 def prefetch_defaults(root):
