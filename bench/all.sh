@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates every table of BENCHMARKS.md in one run, on one machine state:
 #
-#   bash bench/all.sh            # from anywhere in the repo; about an hour on 2 cores
+#   bash bench/all.sh            # from anywhere in the repo; an estimated hour on 2 cores (not yet timed)
 #
 # In order, each against the mock *program* (a separate process):
 #   criterion     telnyx-accounts/benches/client.rs: retrieve, walks, 64 tasks,
