@@ -114,6 +114,7 @@
 //! the common path: they are rewritten only in the second decoding pass,
 //! after a body did not fit as sent.
 
+pub(crate) mod decode;
 mod enums;
 mod managed_account;
 mod nulls;

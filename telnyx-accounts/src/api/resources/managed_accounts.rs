@@ -6,19 +6,19 @@ use reqwest::Method;
 use telnyx_accounts_gen::types as gen;
 
 use super::{check_contains, check_page};
-use crate::decode;
+use crate::api::id::Id;
+use crate::api::request::{body_options, request_options, sends};
 use crate::error::{Error, Result};
-use crate::id::Id;
+use crate::models::decode;
 use crate::models::{
     AllocatableChannels, ChannelLimit, ManagedAccount, ManagedAccountListing, ManagedAccountSort,
     ManagedAccountStatus,
 };
 use crate::pagination::{paged_request, Page, WalkOptions};
-use crate::request::{body_options, request_options, sends};
-use crate::response::Response;
 use crate::retry::Idempotency::{Idempotent, NotIdempotent};
+use crate::runtime::response::Response;
+use crate::runtime::transport::{Call, Operation, RequestOptions, Transport};
 use crate::secret::SecretString;
-use crate::transport::{Call, Operation, RequestOptions, Transport};
 
 /// The managed-accounts resource. Get it with
 /// [`Client::managed_accounts`](crate::Client::managed_accounts).

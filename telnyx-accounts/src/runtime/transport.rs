@@ -57,19 +57,19 @@ use reqwest::Method;
 use serde::Serialize;
 use tracing::Instrument;
 
-use crate::auth::Credentials;
-use crate::config::Config;
+use crate::api::id::Id;
+use crate::api::request::Extras;
 use crate::error::{
     ApiError, Auth, CallInfo, ConnectionError, DecodeError, Error, HeldError, RateLimit, Result,
     RetryStop, TimeoutError,
 };
 use crate::hooks::{AttemptError, AttemptInfo, AttemptOutcome, AttemptRequest};
-use crate::id::Id;
-use crate::limiter::{Limiter, Refused};
-use crate::oauth::{self, Cached, Fetched, TokenSource};
-use crate::request::Extras;
-use crate::response::{request_id, Response, ResponseMeta};
 use crate::retry::{self, Budget, Idempotency, Outcome, RetryPolicy};
+use crate::runtime::auth::Credentials;
+use crate::runtime::config::Config;
+use crate::runtime::limiter::{Limiter, Refused};
+use crate::runtime::oauth::{self, Cached, Fetched, TokenSource};
+use crate::runtime::response::{request_id, Response, ResponseMeta};
 
 /// How much of an error body is kept.
 pub(crate) const ERROR_BODY_LIMIT: usize = 64 * 1024;

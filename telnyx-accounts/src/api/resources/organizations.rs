@@ -5,17 +5,17 @@ use std::sync::Arc;
 use reqwest::Method;
 
 use super::check_page;
-use crate::decode;
+use crate::api::id::Id;
+use crate::api::request::{request_options, sends};
 use crate::error::Result;
-use crate::id::Id;
+use crate::models::decode;
 #[cfg(feature = "csv")]
 use crate::models::GroupsReportRow;
 use crate::models::{OrganizationUser, UserStatus};
 use crate::pagination::{paged_request, Page, WalkOptions};
-use crate::request::{request_options, sends};
-use crate::response::Response;
 use crate::retry::Idempotency::{Idempotent, NotIdempotent};
-use crate::transport::{Call, Operation, RequestOptions, Transport};
+use crate::runtime::response::Response;
+use crate::runtime::transport::{Call, Operation, RequestOptions, Transport};
 
 /// Your organization. Get it with
 /// [`Client::organizations`](crate::Client::organizations).

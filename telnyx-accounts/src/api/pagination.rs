@@ -97,7 +97,7 @@ use tracing::Instrument;
 
 use crate::error::{DecodeError, Error, RateLimit, Result};
 use crate::models::{FromGenerated, ManagedAccountListing, OrganizationUser};
-use crate::response::ResponseMeta;
+use crate::runtime::response::ResponseMeta;
 
 /// How many pages a walk fetches ahead of the consumer when it starts (it
 /// then adapts, up to [`DEFAULT_MAX_PREFETCH`]; see the [module docs](self)).
@@ -737,7 +737,7 @@ macro_rules! paged_request {
             }
         }
 
-        $crate::request::sends!($builder => $crate::Page<$item>);
+        $crate::api::request::sends!($builder => $crate::Page<$item>);
     };
 }
 
