@@ -25,6 +25,7 @@
 pub mod adapt;
 pub mod allowlist;
 pub mod canonical;
+pub mod cycles;
 pub mod diff;
 pub mod generate;
 pub mod mutants;

@@ -7,7 +7,12 @@ const USAGE: &str = "\
 usage: cargo xtask regen [--check] [--from [OFFICIAL_SPEC]]
        cargo xtask mutants [--crate client|mock|xtask]... [--in-diff BASE] [--shard K/N] [--list]
                            [-- CARGO_MUTANTS_ARGS...]   (`cargo xtask mutants --help`)
+       cargo xtask cycles [--edges]
 
+  cycles                fail on an import cycle between the files of telnyx-accounts,
+                        telnyx-accounts-mock or xtask, or on an import from the client's
+                        runtime/ or models/ into a layer above (xtask/src/cycles.rs)
+  --edges               also print every import between files
   regen                 derive the fragment (openapi/telnyx-accounts.yaml) from the vendored
                         official spec (openapi/upstream/), then telnyx-accounts-gen/src/ from it
   regen --from          the same (the vendored spec is the default source)
@@ -25,6 +30,7 @@ fn main() -> ExitCode {
     match iter.next().map(String::as_str) {
         Some("regen") => {}
         Some("mutants") => return mutants(&args[1..]),
+        Some("cycles") => return cycles(&args[1..]),
         Some("-h") | Some("--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -91,6 +97,34 @@ fn mutants(args: &[String]) -> ExitCode {
         }
         Err(message) => {
             eprintln!("xtask mutants: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cargo xtask cycles`: see `xtask::cycles`.
+fn cycles(args: &[String]) -> ExitCode {
+    let edges = match args {
+        [] => false,
+        [flag] if flag == "--edges" => true,
+        _ => {
+            eprintln!("xtask cycles: the only option is --edges\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match xtask::cycles::run(&xtask::workspace_root(), edges) {
+        Ok((report, clean)) => {
+            for line in report {
+                println!("{line}");
+            }
+            if clean {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(message) => {
+            eprintln!("xtask cycles: {message}");
             ExitCode::FAILURE
         }
     }
