@@ -191,7 +191,7 @@ pub use api::resources;
 // names each item by its module path (`retry::RetryPolicy`), not the root's.
 #[path = "runtime/hooks.rs"]
 pub mod hooks;
-#[path = "api/pagination.rs"]
+#[path = "models/pagination.rs"]
 pub mod pagination;
 #[path = "runtime/retry.rs"]
 pub mod retry;

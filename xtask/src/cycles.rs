@@ -364,7 +364,7 @@ fn load(
         .ok_or_else(|| format!("{file}: declared but not found"))?;
     let tokens = TokenStream::from_str(text).map_err(|e| format!("{file}: {e}"))?;
     let dir = match file.rsplit_once('/') {
-        Some((d, name)) if matches!(name, "mod.rs" | "lib.rs" | "main.rs") => d.to_owned(),
+        Some((d, "mod.rs" | "lib.rs" | "main.rs")) => d.to_owned(),
         Some((d, name)) => format!("{d}/{}", name.trim_end_matches(".rs")),
         None if matches!(file, "lib.rs" | "main.rs") => String::new(),
         None => file.trim_end_matches(".rs").to_owned(),

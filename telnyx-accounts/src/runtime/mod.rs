@@ -1,5 +1,5 @@
 //! The runtime layer: the machinery under the API. The request loop
-//! (`transport`), pacing (`limiter`), credentials and the OAuth2 token cache
+//! (`transport`) and what it knows of each operation (`operation`), pacing (`limiter`), credentials and the OAuth2 token cache
 //! (`auth`, `oauth`), response metadata (`response`) and the checked
 //! configuration (`config`). `retry.rs` and `hooks.rs` are in this folder
 //! too, mounted at the crate root (`telnyx_accounts::retry`, `::hooks`).
@@ -7,7 +7,9 @@
 
 pub(crate) mod auth;
 pub(crate) mod config;
+pub(crate) mod extras;
 pub(crate) mod limiter;
 pub(crate) mod oauth;
+pub(crate) mod operation;
 pub(crate) mod response;
 pub(crate) mod transport;

@@ -69,7 +69,7 @@ use crate::error::{
     ApiError, Auth, CallInfo, ConnectionError, Error, Result, RetryStop, TimeoutError,
 };
 use crate::retry::Idempotency;
-use crate::runtime::transport::Operation;
+use crate::runtime::operation::Operation;
 use crate::secret::SecretString;
 
 /// The operation id of the OAuth2 token request, in errors
