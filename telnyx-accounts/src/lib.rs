@@ -152,6 +152,21 @@
 //! The raw generated client (`telnyx-accounts-gen`) is an implementation
 //! detail: none of its types appear in this API.
 //!
+//! # Architecture
+//!
+//! The source is in layers, one folder each, listed top down: `api/` (the
+//! client, one request builder per operation, ids, the per-request options,
+//! the page walk), `runtime/` (the request loop, the operation table,
+//! retries and the retry budget, pacing, credentials and the OAuth2 token
+//! cache, hooks, response metadata, the checked configuration) and
+//! `models/` (records, enums, pages, decoding), with `error.rs` and
+//! `secret.rs` beneath them all. A file imports only from its own layer or
+//! one below: nothing in `runtime/` or `models/` imports from `api/`,
+//! nothing in `models/` from `runtime/`, and no file imports one that
+//! imports it back. `lib.rs` only declares modules and re-exports; the
+//! public modules keep the paths above whichever folder their file is in.
+//! `cargo xtask cycles` checks the rule.
+//!
 //! # Cargo features
 //!
 //! | feature | what it adds |
