@@ -22,7 +22,7 @@
 //! `pages()`, `collect_all()`, and how `prefetch(k)` overlaps fetching with
 //! your work.
 //!
-//! The streams are `Send + Unpin` ([`BoxStream`]), so they can be stored,
+//! The streams are `Send + Unpin` ([`BoxStream`](futures::stream::BoxStream)), so they can be stored,
 //! spawned and used with `try_next()` directly. The walk stops at the last
 //! page (`page_number >= total_pages`) and on an empty page. Dropping the
 //! stream cancels any request in flight.
@@ -32,7 +32,7 @@
 //! A server that ignores `page[number]` would repeat itself forever, so a
 //! walk checks that each page's number advances past the last one
 //! received. When it does not, the walk cannot reach `total_pages`, and it
-//! ends with [`Error::Decode`] saying so: the page it asked for, the page
+//! ends with [`Error::Decode`](crate::Error::Decode) saying so: the page it asked for, the page
 //! it got, and the `total_pages` the server reported (the snippet is that
 //! page's `meta`). The items of the pages before come first; `collect_all`
 //! returns the error, never a partial list as a success.
