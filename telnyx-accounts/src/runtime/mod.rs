@@ -1,9 +1,11 @@
 //! The runtime layer: the machinery under the API. The request loop
-//! (`transport`) and what it knows of each operation (`operation`), pacing (`limiter`), credentials and the OAuth2 token cache
-//! (`auth`, `oauth`), response metadata (`response`) and the checked
-//! configuration (`config`). `retry.rs` and `hooks.rs` are in this folder
-//! too, mounted at the crate root (`telnyx_accounts::retry`, `::hooks`).
-//! Nothing here reaches into the API layer.
+//! (`transport`), what it knows of each operation (`operation`), the
+//! builders' extra query and body fields (`extras`), pacing (`limiter`),
+//! credentials and the OAuth2 token cache (`auth`, `oauth`), response
+//! metadata (`response`) and the checked configuration (`config`).
+//! `retry.rs` and `hooks.rs` are in this folder too, mounted at the crate
+//! root (`telnyx_accounts::retry`, `::hooks`). Nothing here imports from
+//! the API layer.
 
 pub(crate) mod auth;
 pub(crate) mod config;
