@@ -19,6 +19,8 @@
 //! Nothing is written unless every step succeeds.
 //!
 //! `cargo xtask mutants` runs the mutation-testing sweep ([`mutants`]).
+//! `cargo xtask cycles` fails on an import cycle between the files of a
+//! crate, or a break of the client's layer rule ([`cycles`]).
 
 #![forbid(unsafe_code)]
 

@@ -9,10 +9,6 @@ usage: cargo xtask regen [--check] [--from [OFFICIAL_SPEC]]
                            [-- CARGO_MUTANTS_ARGS...]   (`cargo xtask mutants --help`)
        cargo xtask cycles [--edges]
 
-  cycles                fail on an import cycle between the files of telnyx-accounts,
-                        telnyx-accounts-mock or xtask, or on an import from the client's
-                        runtime/ or models/ into a layer above (xtask/src/cycles.rs)
-  --edges               also print every import between files
   regen                 derive the fragment (openapi/telnyx-accounts.yaml) from the vendored
                         official spec (openapi/upstream/), then telnyx-accounts-gen/src/ from it
   regen --from          the same (the vendored spec is the default source)
@@ -21,7 +17,12 @@ usage: cargo xtask regen [--check] [--from [OFFICIAL_SPEC]]
                         changed, then derive the rest
   --check               write nothing; exit 1, naming the file and printing a diff of it, if
                         any of the three is not what the one before it derives (a hand
-                        edit, or a forgotten regen)";
+                        edit, or a forgotten regen)
+
+  cycles                fail on an import cycle between the files of telnyx-accounts,
+                        telnyx-accounts-mock or xtask, or on an import from the client's
+                        runtime/ or models/ into a layer above (xtask/src/cycles.rs)
+  --edges               also print every import between files";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -84,22 +85,10 @@ fn mutants(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match xtask::mutants::run(&xtask::workspace_root(), &opts) {
-        Ok((report, clean)) => {
-            for line in report {
-                println!("{line}");
-            }
-            if clean {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
-        Err(message) => {
-            eprintln!("xtask mutants: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    finish(
+        "mutants",
+        xtask::mutants::run(&xtask::workspace_root(), &opts),
+    )
 }
 
 /// `cargo xtask cycles`: see `xtask::cycles`.
@@ -112,7 +101,15 @@ fn cycles(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match xtask::cycles::run(&xtask::workspace_root(), edges) {
+    finish(
+        "cycles",
+        xtask::cycles::run(&xtask::workspace_root(), edges),
+    )
+}
+
+/// Prints a command's report; fails when it found a problem or could not run.
+fn finish(command: &str, result: Result<(Vec<String>, bool), String>) -> ExitCode {
+    match result {
         Ok((report, clean)) => {
             for line in report {
                 println!("{line}");
@@ -124,7 +121,7 @@ fn cycles(args: &[String]) -> ExitCode {
             }
         }
         Err(message) => {
-            eprintln!("xtask cycles: {message}");
+            eprintln!("xtask {command}: {message}");
             ExitCode::FAILURE
         }
     }
