@@ -84,7 +84,7 @@ impl Graph {
             .unwrap_or(0)
     }
 
-    /// Tarjan's algorithm, iteratively simple enough for a few dozen files.
+    /// Tarjan's algorithm (recursive: a few dozen files deep at most).
     fn strongly_connected(&self) -> Vec<Vec<String>> {
         struct State<'a> {
             index: BTreeMap<&'a str, usize>,
