@@ -6,12 +6,12 @@ use http::{HeaderMap, StatusCode};
 use crate::body::{json_object, opt_bool, opt_int, opt_str, BodyRule};
 use crate::errors::ApiError;
 use crate::query::Query;
+use crate::shared::Shared;
 use crate::state::{now, Account, AccountStatus, Store};
 use crate::wire::{
     json_response, money, AccountChannelsWire, AllocatableChannelsWire, BalanceWire, Data,
     ListEnvelope, ManagedAccountListingWire, ManagedAccountWire, PageMeta,
 };
-use crate::Shared;
 
 type Result<T> = std::result::Result<T, ApiError>;
 

@@ -15,10 +15,11 @@ use crate::faults::FaultSet;
 use crate::inflight::InFlight;
 use crate::listener::serve;
 use crate::log::RequestLog;
+use crate::pipeline;
 use crate::ratelimit::RateLimiter;
 use crate::server::{MockServer, Running};
+use crate::shared::Shared;
 use crate::state::{SeedOptions, Store};
-use crate::{pipeline, Shared};
 
 /// The API key the mock accepts unless told otherwise.
 pub const DEFAULT_API_KEY: &str = "mock-api-key";
@@ -51,6 +52,26 @@ pub const DEFAULT_RATE_LIMIT_WINDOW: Duration = Duration::from_secs(1);
 pub const DEFAULT_DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long [`MockServer::wait_for_requests`] waits before failing the test.
 pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Starting a mock: the builder makes every server (its thread or task, its
+/// listener), so the server handle does not depend on the builder.
+impl MockServer {
+    /// Starts a mock with the defaults: an ephemeral port, [`crate::DEFAULT_API_KEY`],
+    /// [`crate::DEFAULT_ACCOUNTS`] accounts, [`crate::DEFAULT_USERS`] users,
+    /// [`crate::DEFAULT_SEED`], on a thread of its own. It is serving when
+    /// this returns.
+    ///
+    /// # Panics
+    /// If no loopback port can be bound.
+    pub async fn start() -> MockServer {
+        MockServer::builder().start().await
+    }
+
+    /// A builder for a mock with other settings.
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder::default()
+    }
+}
 
 /// Configures and starts a [`MockServer`].
 #[derive(Clone)]

@@ -232,15 +232,15 @@ mod listener;
 mod log;
 mod pipeline;
 mod query;
+mod random;
 mod ratelimit;
 mod routes;
 mod seed;
 mod server;
+mod shared;
 mod state;
 mod users;
 mod wire;
-
-use std::time::Duration;
 
 pub use builder::{
     MockServerBuilder, DEFAULT_ACCOUNTS, DEFAULT_API_KEY, DEFAULT_CHANNEL_POOL,
@@ -259,18 +259,3 @@ pub use state::{AccountStatus, MockAccount, MockGroup, MockUser, UserStatus};
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
-
-/// State shared by every connection and the [`MockServer`] handle.
-pub(crate) struct Shared {
-    pub(crate) auth: auth::Auth,
-    pub(crate) store: parking_lot::RwLock<state::Store>,
-    pub(crate) faults: faults::FaultSet,
-    pub(crate) log: log::RequestLog,
-    /// Counts every API request (a default limit no test reaches).
-    pub(crate) limiter: ratelimit::RateLimiter,
-    /// Whether API responses carry `x-ratelimit-*`.
-    pub(crate) rate_limit_headers: bool,
-    /// Added to every response.
-    pub(crate) latency: Duration,
-    pub(crate) in_flight: inflight::InFlight,
-}

@@ -29,7 +29,8 @@ use crate::log::RecordedRequest;
 use crate::query::decode_pairs;
 use crate::ratelimit::Verdict;
 use crate::routes::{api_path, route, Operation, Route};
-use crate::{accounts, users, Shared};
+use crate::shared::Shared;
+use crate::{accounts, users};
 
 /// Largest request body the mock reads (larger ones get a 413).
 pub(crate) const MAX_BODY: usize = 32 * 1024 * 1024;

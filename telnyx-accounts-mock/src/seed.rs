@@ -5,8 +5,8 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{SecondsFormat, TimeZone, Utc};
-use uuid::Uuid;
 
+use crate::random::{hex_upper, token, uuid_from};
 use crate::state::{Account, AccountStatus, Group, SeedOptions, Store, User, UserStatus};
 
 const ADJECTIVES: &[&str] = &[
@@ -148,28 +148,6 @@ fn ts_from_ms(ms: i64, form: TsForm) -> String {
         }
         TsForm::Offset => t.to_rfc3339_opts(SecondsFormat::Millis, false),
     }
-}
-
-pub(crate) fn uuid_from(rng: &mut fastrand::Rng) -> Uuid {
-    let mut bytes = [0u8; 16];
-    for b in bytes.iter_mut() {
-        *b = rng.u8(..);
-    }
-    uuid::Builder::from_random_bytes(bytes).into_uuid()
-}
-
-pub(crate) fn token(rng: &mut fastrand::Rng, len: usize) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    (0..len)
-        .map(|_| ALPHABET[rng.usize(..ALPHABET.len())] as char)
-        .collect()
-}
-
-pub(crate) fn hex_upper(rng: &mut fastrand::Rng, len: usize) -> String {
-    const HEX: &[u8] = b"0123456789ABCDEF";
-    (0..len)
-        .map(|_| HEX[rng.usize(..HEX.len())] as char)
-        .collect()
 }
 
 fn slug(s: &str) -> String {

@@ -8,12 +8,11 @@ use std::time::{Duration, Instant};
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
-use crate::builder::MockServerBuilder;
 use crate::faults::{Fault, FaultRule};
 use crate::fixtures::{FixtureError, NewAccount, NewUser};
 use crate::log::{RecordedRequest, WaitTimeout};
+use crate::shared::Shared;
 use crate::state::{AccountStatus, MockAccount, MockUser};
-use crate::Shared;
 
 /// Where the server runs, to wait for it at shutdown.
 pub(crate) enum Running {
@@ -62,22 +61,6 @@ impl MockServer {
         }
     }
 
-    /// Starts a mock with the defaults: an ephemeral port, [`crate::DEFAULT_API_KEY`],
-    /// [`crate::DEFAULT_ACCOUNTS`] accounts, [`crate::DEFAULT_USERS`] users,
-    /// [`crate::DEFAULT_SEED`], on a thread of its own. It is serving when
-    /// this returns.
-    ///
-    /// # Panics
-    /// If no loopback port can be bound.
-    pub async fn start() -> MockServer {
-        MockServer::builder().start().await
-    }
-
-    /// A builder for a mock with other settings.
-    pub fn builder() -> MockServerBuilder {
-        MockServerBuilder::default()
-    }
-
     /// The base URL, ending in `/v2` (`http://127.0.0.1:PORT/v2`).
     pub fn base_url(&self) -> String {
         format!("http://{}/v2", self.addr)
@@ -94,7 +77,7 @@ impl MockServer {
     }
 
     /// The OAuth2 client id the token endpoint accepts, if client
-    /// credentials are enabled ([`MockServerBuilder::client_credentials`]).
+    /// credentials are enabled ([`MockServerBuilder::client_credentials`](crate::MockServerBuilder::client_credentials)).
     pub fn client_id(&self) -> Option<&str> {
         self.shared.auth.client_id()
     }

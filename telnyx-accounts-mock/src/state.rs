@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, SecondsFormat, Utc};
 use uuid::Uuid;
 
-use crate::seed::{hex_upper, token, uuid_from};
+use crate::random::{hex_upper, token, uuid_from};
 
 /// Formats a timestamp the way accounts created over the API show it
 /// (RFC 3339, milliseconds, `Z`).

@@ -5,11 +5,11 @@ use http::StatusCode;
 
 use crate::errors::ApiError;
 use crate::query::Query;
+use crate::shared::Shared;
 use crate::state::{Store, User, UserStatus};
 use crate::wire::{
     json_response, raw_response, Data, GroupWire, ListEnvelope, OrganizationUserWire, PageMeta,
 };
-use crate::Shared;
 
 type Result<T> = std::result::Result<T, ApiError>;
 

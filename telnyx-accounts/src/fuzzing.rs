@@ -6,8 +6,8 @@
 //! the message the client would put in [`Error::Decode`](crate::Error::Decode);
 //! a panic is a bug.
 
-use crate::decode;
 use crate::error::TelnyxError;
+use crate::models::decode;
 use crate::models::{
     AllocatableChannels, ChannelLimit, GroupsReportRow, ManagedAccount, ManagedAccountListing,
     OrganizationUser,

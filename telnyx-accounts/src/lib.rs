@@ -152,6 +152,21 @@
 //! The raw generated client (`telnyx-accounts-gen`) is an implementation
 //! detail: none of its types appear in this API.
 //!
+//! # Architecture
+//!
+//! The source is in layers, one folder each, listed top down: `api/` (the
+//! client, one request builder per operation, ids, the per-request options,
+//! the page walk), `runtime/` (the request loop, the operation table,
+//! retries and the retry budget, pacing, credentials and the OAuth2 token
+//! cache, hooks, response metadata, the checked configuration) and
+//! `models/` (records, enums, pages, decoding), with `error.rs` and
+//! `secret.rs` beneath them all. A file imports only from its own layer or
+//! one below: nothing in `runtime/` or `models/` imports from `api/`,
+//! nothing in `models/` from `runtime/`, and no file imports one that
+//! imports it back. `lib.rs` only declares modules and re-exports; the
+//! public modules keep the paths above whichever folder their file is in.
+//! `cargo xtask cycles` checks the rule.
+//!
 //! # Cargo features
 //!
 //! | feature | what it adds |
@@ -175,49 +190,48 @@
 // feature-gated item. Stable builds never see it.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod auth;
-mod client;
-mod config;
-mod decode;
+mod api;
 pub mod error;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod guide;
-pub mod hooks;
-mod id;
-mod limiter;
 pub mod models;
-mod oauth;
-pub mod pagination;
-mod request;
-pub mod resources;
-mod response;
-pub mod retry;
+mod runtime;
 pub mod secret;
-mod transport;
 
-pub use client::Client;
-pub use config::{
-    ClientBuilder, API_KEY_ENV, BASE_URL_ENV, CLIENT_ID_ENV, CLIENT_SECRET_ENV, DEFAULT_BASE_URL,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BODY_SIZE, DEFAULT_TIMEOUT,
-};
+pub use api::resources;
+// Public modules whose items are also re-exported at the root: mounted here,
+// from their layer's folder, so that rustdoc (and the public-API snapshot)
+// names each item by its module path (`retry::RetryPolicy`), not the root's.
+#[path = "runtime/hooks.rs"]
+pub mod hooks;
+#[path = "models/pagination.rs"]
+pub mod pagination;
+#[path = "runtime/retry.rs"]
+pub mod retry;
+
+pub use api::client::Client;
+pub use api::id::Id;
 pub use error::{
     ApiError, ApiErrorKind, ConfigError, ConnectionError, DecodeError, Error, ErrorSource,
     HeldError, InvalidRequestError, RateLimit, Result, RetryStop, TelnyxError, TimeoutError,
 };
 pub use hooks::Hook;
-pub use id::Id;
-pub use limiter::DEFAULT_MAX_CONCURRENCY;
 pub use models::{
     AllocatableChannels, Amount, Balance, ChannelLimit, GroupsReportRow, ManagedAccount,
     ManagedAccountListing, ManagedAccountRecordType, ManagedAccountSort, ManagedAccountStatus,
     OrganizationUser, UserGroup, UserRecordType, UserStatus,
 };
-pub use oauth::TOKEN_OPERATION;
 pub use pagination::{Page, PageMeta};
-pub use response::Response;
 pub use retry::{RetryBudget, RetryPolicy, DEFAULT_MAX_RETRIES};
+pub use runtime::config::{
+    ClientBuilder, API_KEY_ENV, BASE_URL_ENV, CLIENT_ID_ENV, CLIENT_SECRET_ENV, DEFAULT_BASE_URL,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BODY_SIZE, DEFAULT_TIMEOUT,
+};
+pub use runtime::limiter::DEFAULT_MAX_CONCURRENCY;
+pub use runtime::oauth::TOKEN_OPERATION;
+pub use runtime::response::Response;
 pub use secret::SecretString;
 
 /// The README's examples, compiled and run against the embedded mock by

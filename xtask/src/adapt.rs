@@ -113,6 +113,22 @@ fn err(location: impl Into<String>, reason: impl Into<String>) -> AdaptError {
     }
 }
 
+/// Refuses the first key of `object` (a `what`, at `loc`) that is neither in
+/// `allowed` nor an `x-` extension.
+fn allowed(loc: &str, what: &str, object: &Value, list: &[&str]) -> Result<(), AdaptError> {
+    match allowlist::unknown_key(object, list) {
+        None => Ok(()),
+        Some(k) => Err(err(
+            loc,
+            format!(
+                "{what} uses `{k}`, which the adaptation does not understand (it would be \
+                 lost or misread in the fragment); teach xtask/src/adapt.rs what it means, \
+                 then add it to xtask/src/allowlist.rs"
+            ),
+        )),
+    }
+}
+
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
@@ -193,7 +209,7 @@ pub fn adapt(official: &Value) -> Result<Value, AdaptError> {
                 .filter(|(k, _)| !k.as_str().is_some_and(|m| METHODS.contains(&m)))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
-            allowlist::check(
+            allowed(
                 path_str,
                 "the path item",
                 &Value::Mapping(others),
@@ -298,7 +314,7 @@ impl<'a> Context<'a> {
         let op_map = op
             .as_mapping()
             .ok_or_else(|| err(&loc, "is not an object"))?;
-        allowlist::check(&loc, "the operation", op, allowlist::OPERATION)?;
+        allowed(&loc, "the operation", op, allowlist::OPERATION)?;
         let offers_csv = self.offers_csv(op);
 
         // Error responses are left out (rule 7), but the schemas they name
@@ -373,7 +389,7 @@ impl<'a> Context<'a> {
             let name = get_str(p, "name").unwrap_or_default();
             let location = get_str(p, "in").unwrap_or_default();
             let what = format!("parameter `{name}`");
-            allowlist::check(loc, &what, p, allowlist::PARAMETER)?;
+            allowed(loc, &what, p, allowlist::PARAMETER)?;
             if !allowlist::PARAMETER_IN.contains(&location) {
                 return Err(err(
                     loc,
@@ -445,7 +461,7 @@ impl<'a> Context<'a> {
         };
         match get_str(schema, "type") {
             Some("object") => {
-                allowlist::check(
+                allowed(
                     loc,
                     &format!("deepObject member `{wire_name}`"),
                     schema,
@@ -491,14 +507,14 @@ impl<'a> Context<'a> {
     }
 
     fn request_body(&mut self, loc: &str, op_id: &str, body: &Value) -> Result<Value, AdaptError> {
-        allowlist::check(loc, "the request body", body, allowlist::REQUEST_BODY)?;
+        allowed(loc, "the request body", body, allowlist::REQUEST_BODY)?;
         let context = get(body, "description").cloned();
         let mut body = body.as_mapping().cloned().unwrap_or_default();
         if let Some(content) = body.get_mut("content").and_then(Value::as_mapping_mut) {
             for (mime, media) in content.iter_mut() {
                 let mime = mime.as_str().unwrap_or_default().to_owned();
                 let here = format!("{loc} request body ({mime})");
-                allowlist::check(&here, "the media type", media, allowlist::MEDIA_TYPE)?;
+                allowed(&here, "the media type", media, allowlist::MEDIA_TYPE)?;
                 let Some(schema) = get(media, "schema") else {
                     continue;
                 };
@@ -532,7 +548,7 @@ impl<'a> Context<'a> {
                 Some(resolved) => resolved,
                 None => r,
             };
-            allowlist::check(
+            allowed(
                 loc,
                 &format!("response {}", status_text(code)),
                 r,
@@ -548,7 +564,7 @@ impl<'a> Context<'a> {
                 for (mime, media) in content.iter_mut() {
                     let mime = mime.as_str().unwrap_or_default().to_owned();
                     let here = format!("{loc} response ({mime})");
-                    allowlist::check(&here, "the media type", media, allowlist::MEDIA_TYPE)?;
+                    allowed(&here, "the media type", media, allowlist::MEDIA_TYPE)?;
                     let Some(schema) = get(media, "schema") else {
                         continue;
                     };
@@ -624,14 +640,14 @@ impl<'a> Context<'a> {
             return Ok(s.clone());
         };
         if let Some(r) = get_str(s, "$ref") {
-            allowlist::check(loc, "a `$ref`", s, allowlist::REF_SIBLINGS)?;
+            allowed(loc, "a `$ref`", s, allowlist::REF_SIBLINGS)?;
             let name = r.strip_prefix("#/components/schemas/").ok_or_else(|| {
                 err(loc, format!("`$ref: {r}` points outside components.schemas (external refs are not supported)"))
             })?;
             self.referenced.insert(name.to_owned());
             return Ok(s.clone());
         }
-        allowlist::check(loc, "the schema", s, allowlist::SCHEMA)?;
+        allowed(loc, "the schema", s, allowlist::SCHEMA)?;
         let mut out = Mapping::new();
         for (k, v) in map {
             let k_str = k.as_str().unwrap_or_default();

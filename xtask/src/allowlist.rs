@@ -9,8 +9,6 @@
 
 use serde_yaml::Value;
 
-use crate::adapt::AdaptError;
-
 /// A path item of one of the twelve operations (besides its methods).
 pub const PATH_ITEM: &[&str] = &["summary", "description"];
 
@@ -110,24 +108,12 @@ pub const DEEP_OBJECT: &[&str] = &[
     "examples",
 ];
 
-/// Refuses the first key of `object` (a `what`, at `loc`) that is neither in
-/// `allowed` nor an `x-` extension.
-pub fn check(loc: &str, what: &str, object: &Value, allowed: &[&str]) -> Result<(), AdaptError> {
-    let Some(map) = object.as_mapping() else {
-        return Ok(());
-    };
-    for k in map.keys() {
-        let k = k.as_str().unwrap_or("<non-string key>");
-        if !k.starts_with("x-") && !allowed.contains(&k) {
-            return Err(AdaptError {
-                location: loc.to_owned(),
-                reason: format!(
-                    "{what} uses `{k}`, which the adaptation does not understand (it would be \
-                     lost or misread in the fragment); teach xtask/src/adapt.rs what it means, \
-                     then add it to xtask/src/allowlist.rs"
-                ),
-            });
-        }
-    }
-    Ok(())
+/// The first key of `object` that is neither in `allowed` nor an `x-`
+/// extension, if any (the caller says where, and refuses it).
+pub fn unknown_key(object: &Value, allowed: &[&str]) -> Option<String> {
+    let map = object.as_mapping()?;
+    map.keys()
+        .map(|k| k.as_str().unwrap_or("<non-string key>"))
+        .find(|k| !k.starts_with("x-") && !allowed.contains(k))
+        .map(str::to_owned)
 }

@@ -19,12 +19,15 @@
 //! Nothing is written unless every step succeeds.
 //!
 //! `cargo xtask mutants` runs the mutation-testing sweep ([`mutants`]).
+//! `cargo xtask cycles` fails on an import cycle between the files of a
+//! crate, or a break of the client's layer rule ([`cycles`]).
 
 #![forbid(unsafe_code)]
 
 pub mod adapt;
 pub mod allowlist;
 pub mod canonical;
+pub mod cycles;
 pub mod diff;
 pub mod generate;
 pub mod mutants;

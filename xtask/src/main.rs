@@ -7,6 +7,7 @@ const USAGE: &str = "\
 usage: cargo xtask regen [--check] [--from [OFFICIAL_SPEC]]
        cargo xtask mutants [--crate client|mock|xtask]... [--in-diff BASE] [--shard K/N] [--list]
                            [-- CARGO_MUTANTS_ARGS...]   (`cargo xtask mutants --help`)
+       cargo xtask cycles [--edges]
 
   regen                 derive the fragment (openapi/telnyx-accounts.yaml) from the vendored
                         official spec (openapi/upstream/), then telnyx-accounts-gen/src/ from it
@@ -16,7 +17,12 @@ usage: cargo xtask regen [--check] [--from [OFFICIAL_SPEC]]
                         changed, then derive the rest
   --check               write nothing; exit 1, naming the file and printing a diff of it, if
                         any of the three is not what the one before it derives (a hand
-                        edit, or a forgotten regen)";
+                        edit, or a forgotten regen)
+
+  cycles                fail on an import cycle between the files of telnyx-accounts,
+                        telnyx-accounts-mock or xtask, or on an import from the client's
+                        runtime/ or models/ into a layer above (xtask/src/cycles.rs)
+  --edges               also print every import between files";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -25,6 +31,7 @@ fn main() -> ExitCode {
     match iter.next().map(String::as_str) {
         Some("regen") => {}
         Some("mutants") => return mutants(&args[1..]),
+        Some("cycles") => return cycles(&args[1..]),
         Some("-h") | Some("--help") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -78,7 +85,31 @@ fn mutants(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match xtask::mutants::run(&xtask::workspace_root(), &opts) {
+    finish(
+        "mutants",
+        xtask::mutants::run(&xtask::workspace_root(), &opts),
+    )
+}
+
+/// `cargo xtask cycles`: see `xtask::cycles`.
+fn cycles(args: &[String]) -> ExitCode {
+    let edges = match args {
+        [] => false,
+        [flag] if flag == "--edges" => true,
+        _ => {
+            eprintln!("xtask cycles: the only option is --edges\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    finish(
+        "cycles",
+        xtask::cycles::run(&xtask::workspace_root(), edges),
+    )
+}
+
+/// Prints a command's report; fails when it found a problem or could not run.
+fn finish(command: &str, result: Result<(Vec<String>, bool), String>) -> ExitCode {
+    match result {
         Ok((report, clean)) => {
             for line in report {
                 println!("{line}");
@@ -90,7 +121,7 @@ fn mutants(args: &[String]) -> ExitCode {
             }
         }
         Err(message) => {
-            eprintln!("xtask mutants: {message}");
+            eprintln!("xtask {command}: {message}");
             ExitCode::FAILURE
         }
     }

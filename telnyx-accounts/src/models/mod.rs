@@ -114,22 +114,27 @@
 //! the common path: they are rewritten only in the second decoding pass,
 //! after a body did not fit as sent.
 
+mod builder;
+pub(crate) mod decode;
 mod enums;
+mod generated;
 mod managed_account;
 mod nulls;
 mod timestamps;
 mod user;
 
+pub(crate) use builder::builder;
 pub use enums::{
     ManagedAccountRecordType, ManagedAccountSort, ManagedAccountStatus, UnknownValue,
     UserRecordType, UserStatus,
 };
+pub(crate) use generated::{open_value, FromGenerated};
 pub use managed_account::{
     AllocatableChannels, AllocatableChannelsBuilder, Amount, Balance, BalanceBuilder, ChannelLimit,
     ChannelLimitBuilder, ManagedAccount, ManagedAccountBuilder, ManagedAccountListing,
     ManagedAccountListingBuilder,
 };
-pub(crate) use nulls::remove_nulls;
+pub(crate) use nulls::{null_as_default, remove_nulls};
 pub(crate) use timestamps::normalize_timestamps;
 #[cfg(feature = "csv")]
 pub(crate) use user::GroupsReportCsvRow;
@@ -137,132 +142,3 @@ pub use user::{
     GroupsReportRow, GroupsReportRowBuilder, OrganizationUser, OrganizationUserBuilder, UserGroup,
     UserGroupBuilder,
 };
-
-/// Conversion from a type of the generated crate (`telnyx-accounts-gen`).
-/// Not `From`: a `From` impl on a public model is public API whatever the
-/// module's privacy, so a regeneration that renames a generated type would
-/// break users' code. This trait is private, so the generated types stay out
-/// of the public API.
-pub(crate) trait FromGenerated<G> {
-    /// Converts `g`.
-    fn from_generated(g: G) -> Self;
-}
-
-/// Converts a generated open enum (`Variant0` known, `Variant1` other string)
-/// into this crate's open enum.
-macro_rules! open_value {
-    ($value:expr, $gen:ty) => {{
-        type G = $gen;
-        match $value {
-            G::Variant0(known) => known.to_string().into(),
-            G::Variant1(other) => String::from(other).into(),
-        }
-    }};
-}
-pub(crate) use open_value;
-
-/// A builder for a model: a `$builder` holding the model with empty values,
-/// one setter per field, and `build()`.
-///
-/// Field kinds: `value` (the type itself), `into` (`impl Into<T>`), `opt`
-/// (an `Option<T>` field: the setter takes `impl Into<T>`, the named `set_`
-/// setter an `Option<T>`), `vec` (a `Vec<T>`: any iterator of
-/// `impl Into<T>`), `optvec` (an `Option<Vec<T>>`: the same, wrapped in
-/// `Some`, and a `set_` setter).
-macro_rules! builder {
-    (
-        $(#[$meta:meta])*
-        $model:ident => $builder:ident {
-            $( $kind:ident $field:ident $(/ $set:ident)? : $ty:ty ),* $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone)]
-        #[must_use = "call `build()` to get the model"]
-        pub struct $builder {
-            inner: $model,
-        }
-
-        impl $model {
-            #[doc = concat!("A builder of [`", stringify!($model), "`], starting from empty values (see [`", stringify!($builder), "`]).")]
-            pub fn builder() -> $builder {
-                $builder {
-                    inner: $model::empty(),
-                }
-            }
-        }
-
-        impl Default for $builder {
-            fn default() -> Self {
-                $model::builder()
-            }
-        }
-
-        impl $builder {
-            $( $crate::models::builder!(@setter $model, $kind $field $(/ $set)? : $ty); )*
-
-            #[doc = concat!("The [`", stringify!($model), "`].")]
-            pub fn build(self) -> $model {
-                self.inner
-            }
-        }
-    };
-    (@setter $model:ident, value $field:ident : $ty:ty) => {
-        #[doc = concat!("Sets [`", stringify!($field), "`](", stringify!($model), "::", stringify!($field), ").")]
-        pub fn $field(mut self, value: $ty) -> Self {
-            self.inner.$field = value;
-            self
-        }
-    };
-    (@setter $model:ident, into $field:ident : $ty:ty) => {
-        #[doc = concat!("Sets [`", stringify!($field), "`](", stringify!($model), "::", stringify!($field), ").")]
-        pub fn $field(mut self, value: impl Into<$ty>) -> Self {
-            self.inner.$field = value.into();
-            self
-        }
-    };
-    (@setter $model:ident, opt $field:ident / $set:ident : $ty:ty) => {
-        #[doc = concat!("Sets [`", stringify!($field), "`](", stringify!($model), "::", stringify!($field), ") to `Some(value)`.")]
-        pub fn $field(mut self, value: impl Into<$ty>) -> Self {
-            self.inner.$field = Some(value.into());
-            self
-        }
-
-        #[doc = concat!("Sets [`", stringify!($field), "`](", stringify!($model), "::", stringify!($field), "), `None` included.")]
-        pub fn $set(mut self, value: Option<$ty>) -> Self {
-            self.inner.$field = value;
-            self
-        }
-    };
-    (@setter $model:ident, vec $field:ident : $ty:ty) => {
-        #[doc = concat!("Sets [`", stringify!($field), "`](", stringify!($model), "::", stringify!($field), ").")]
-        pub fn $field<I: IntoIterator<Item = V>, V: Into<$ty>>(mut self, values: I) -> Self {
-            self.inner.$field = values.into_iter().map(Into::into).collect();
-            self
-        }
-    };
-    (@setter $model:ident, optvec $field:ident / $set:ident : $ty:ty) => {
-        #[doc = concat!("Sets [`", stringify!($field), "`](", stringify!($model), "::", stringify!($field), ") to `Some` of these.")]
-        pub fn $field<I: IntoIterator<Item = V>, V: Into<$ty>>(mut self, values: I) -> Self {
-            self.inner.$field = Some(values.into_iter().map(Into::into).collect());
-            self
-        }
-
-        #[doc = concat!("Sets [`", stringify!($field), "`](", stringify!($model), "::", stringify!($field), "), `None` included.")]
-        pub fn $set(mut self, value: Option<Vec<$ty>>) -> Self {
-            self.inner.$field = value;
-            self
-        }
-    };
-}
-pub(crate) use builder;
-
-/// `deserialize_with` for a field whose `null` reads as its default (with
-/// `#[serde(default)]` for absent).
-pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de> + Default,
-{
-    Ok(<Option<T> as serde::Deserialize>::deserialize(deserializer)?.unwrap_or_default())
-}

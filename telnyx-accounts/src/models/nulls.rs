@@ -1,4 +1,5 @@
-//! Null-tolerant decoding of Telnyx's 2xx bodies (the rule is in the
+//! Null-tolerant decoding of Telnyx's 2xx bodies: `null_as_default` for
+//! fields, and `remove_nulls` for a whole body (the rule is in the
 //! [`models`](super#nulls-and-missing-fields) docs: `null` reads as absent),
 //! used by `decode.rs` when a body does not fit the generated type as sent.
 
@@ -15,6 +16,16 @@ pub(crate) fn remove_nulls(value: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(remove_nulls),
         _ => {}
     }
+}
+
+/// `deserialize_with` for a field whose `null` reads as its default (with
+/// `#[serde(default)]` for absent).
+pub(crate) fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de> + Default,
+{
+    Ok(<Option<T> as serde::Deserialize>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 #[cfg(test)]

@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
-use crate::auth::Credentials;
 use crate::error::{Error, Result};
 use crate::hooks::Hook;
 use crate::retry::{RetryBudget, RetryPolicy};
+use crate::runtime::auth::Credentials;
 use crate::secret::SecretString;
 
 /// Telnyx's production API, version 2.

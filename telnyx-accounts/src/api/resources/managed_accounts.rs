@@ -5,20 +5,22 @@ use std::sync::Arc;
 use reqwest::Method;
 use telnyx_accounts_gen::types as gen;
 
-use super::{check_contains, check_page};
-use crate::decode;
+use super::checks::{check_contains, check_page};
+use crate::api::id::Id;
+use crate::api::request::{body_options, request_options, sends};
+use crate::api::walk::{paged_request, WalkOptions};
 use crate::error::{Error, Result};
-use crate::id::Id;
+use crate::models::decode;
 use crate::models::{
     AllocatableChannels, ChannelLimit, ManagedAccount, ManagedAccountListing, ManagedAccountSort,
     ManagedAccountStatus,
 };
-use crate::pagination::{paged_request, Page, WalkOptions};
-use crate::request::{body_options, request_options, sends};
-use crate::response::Response;
+use crate::pagination::Page;
 use crate::retry::Idempotency::{Idempotent, NotIdempotent};
+use crate::runtime::operation::Operation;
+use crate::runtime::response::Response;
+use crate::runtime::transport::{Call, RequestOptions, Transport};
 use crate::secret::SecretString;
-use crate::transport::{Call, Operation, RequestOptions, Transport};
 
 /// The managed-accounts resource. Get it with
 /// [`Client::managed_accounts`](crate::Client::managed_accounts).
@@ -369,7 +371,7 @@ impl ListManagedAccounts {
             .transport
             .send(call, &self.opts, decode::managed_account_page)
             .await?;
-        Ok(response.map(Page::with_response))
+        Ok(response.map(|page, meta| page.with_response(meta.request_id(), meta.rate_limit)))
     }
 }
 
@@ -505,7 +507,7 @@ impl RetrieveManagedAccount {
 
     /// Sends the request; the account with the response's metadata.
     pub async fn send_with_response(self) -> Result<Response<ManagedAccount>> {
-        let call = Call::new(&RETRIEVE).id(&self.id)?;
+        let call = Call::new(&RETRIEVE).id(self.id.checked()?);
         self.transport
             .send(call, &self.opts, decode::managed_account)
             .await
@@ -547,7 +549,7 @@ impl UpdateManagedAccount {
         let body = gen::UpdateManagedAccountRequest {
             managed_account_allow_custom_pricing: self.managed_account_allow_custom_pricing,
         };
-        let call = Call::new(&UPDATE).id(&self.id)?.json(&body)?;
+        let call = Call::new(&UPDATE).id(self.id.checked()?).json(&body)?;
         self.transport
             .send(call, &self.opts, decode::managed_account)
             .await
@@ -577,7 +579,7 @@ impl DisableManagedAccount {
 
     /// Sends the request; the account with the response's metadata.
     pub async fn send_with_response(self) -> Result<Response<ManagedAccount>> {
-        let call = Call::new(&DISABLE).id(&self.id)?;
+        let call = Call::new(&DISABLE).id(self.id.checked()?);
         self.transport
             .send(call, &self.opts, decode::managed_account)
             .await
@@ -619,7 +621,7 @@ impl EnableManagedAccount {
         let body = gen::EnableManagedAccountRequest {
             reenable_all_connections: self.reenable_all_connections,
         };
-        let call = Call::new(&ENABLE).id(&self.id)?.json(&body)?;
+        let call = Call::new(&ENABLE).id(self.id.checked()?).json(&body)?;
         self.transport
             .send(call, &self.opts, decode::managed_account)
             .await
@@ -663,7 +665,9 @@ impl UpdateGlobalChannelLimit {
         let body = gen::UpdateManagedAccountGlobalChannelLimitRequest {
             channel_limit: self.channel_limit,
         };
-        let call = Call::new(&CHANNEL_LIMIT).id(&self.id)?.json(&body)?;
+        let call = Call::new(&CHANNEL_LIMIT)
+            .id(self.id.checked()?)
+            .json(&body)?;
         self.transport
             .send(call, &self.opts, decode::channel_limit)
             .await

@@ -69,8 +69,8 @@ use crate::error::{
     ApiError, Auth, CallInfo, ConnectionError, Error, Result, RetryStop, TimeoutError,
 };
 use crate::retry::Idempotency;
+use crate::runtime::operation::Operation;
 use crate::secret::SecretString;
-use crate::transport::Operation;
 
 /// The operation id of the OAuth2 token request, in errors
 /// ([`Error::operation`]), hooks ([`AttemptInfo::operation`]) and the

@@ -3,7 +3,7 @@
 use reqwest::header::HeaderValue;
 
 use crate::error::{Error, Result};
-use crate::oauth::TokenSource;
+use crate::runtime::oauth::TokenSource;
 use crate::secret::{SecretString, REDACTED};
 
 /// How the client authenticates.

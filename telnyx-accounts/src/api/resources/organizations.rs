@@ -4,18 +4,20 @@ use std::sync::Arc;
 
 use reqwest::Method;
 
-use super::check_page;
-use crate::decode;
+use super::checks::check_page;
+use crate::api::id::Id;
+use crate::api::request::{request_options, sends};
+use crate::api::walk::{paged_request, WalkOptions};
 use crate::error::Result;
-use crate::id::Id;
+use crate::models::decode;
 #[cfg(feature = "csv")]
 use crate::models::GroupsReportRow;
 use crate::models::{OrganizationUser, UserStatus};
-use crate::pagination::{paged_request, Page, WalkOptions};
-use crate::request::{request_options, sends};
-use crate::response::Response;
+use crate::pagination::Page;
 use crate::retry::Idempotency::{Idempotent, NotIdempotent};
-use crate::transport::{Call, Operation, RequestOptions, Transport};
+use crate::runtime::operation::Operation;
+use crate::runtime::response::Response;
+use crate::runtime::transport::{Call, RequestOptions, Transport};
 
 /// Your organization. Get it with
 /// [`Client::organizations`](crate::Client::organizations).
@@ -284,7 +286,7 @@ impl ListUsers {
                 decode::user_page(body, include_groups)
             })
             .await?;
-        Ok(response.map(Page::with_response))
+        Ok(response.map(|page, meta| page.with_response(meta.request_id(), meta.rate_limit)))
     }
 }
 
@@ -405,7 +407,7 @@ impl RetrieveUser {
     pub async fn send_with_response(self) -> Result<Response<OrganizationUser>> {
         let include = self.include_groups;
         let call = Call::new(&RETRIEVE)
-            .id(&self.id)?
+            .id(self.id.checked()?)
             .query("include_groups", include);
         let groups = include.unwrap_or(false);
         self.transport
@@ -439,7 +441,7 @@ impl RemoveUser {
 
     /// Sends the request; the removed user with the response's metadata.
     pub async fn send_with_response(self) -> Result<Response<OrganizationUser>> {
-        let call = Call::new(&REMOVE).id(&self.id)?;
+        let call = Call::new(&REMOVE).id(self.id.checked()?);
         self.transport
             .send(call, &self.opts, |body| decode::user(body, false))
             .await

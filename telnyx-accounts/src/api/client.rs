@@ -4,11 +4,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::ClientBuilder;
+use crate::api::resources::{ManagedAccounts, Organizations};
 use crate::error::Result;
-use crate::resources::{ManagedAccounts, Organizations};
 use crate::retry::RetryPolicy;
-use crate::transport::Transport;
+use crate::runtime::config::ClientBuilder;
+use crate::runtime::transport::Transport;
 
 /// A Telnyx account-management client.
 ///
@@ -179,7 +179,7 @@ mod tests {
             (
                 crate::DEFAULT_TIMEOUT,
                 crate::DEFAULT_DEADLINE,
-                crate::limiter::DEFAULT_MAX_CONCURRENCY
+                crate::runtime::limiter::DEFAULT_MAX_CONCURRENCY
             )
         );
         let c = b()

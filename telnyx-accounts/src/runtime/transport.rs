@@ -53,40 +53,27 @@ use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
-use reqwest::Method;
 use serde::Serialize;
 use tracing::Instrument;
 
-use crate::auth::Credentials;
-use crate::config::Config;
 use crate::error::{
     ApiError, Auth, CallInfo, ConnectionError, DecodeError, Error, HeldError, RateLimit, Result,
     RetryStop, TimeoutError,
 };
 use crate::hooks::{AttemptError, AttemptInfo, AttemptOutcome, AttemptRequest};
-use crate::id::Id;
-use crate::limiter::{Limiter, Refused};
-use crate::oauth::{self, Cached, Fetched, TokenSource};
-use crate::request::Extras;
-use crate::response::{request_id, Response, ResponseMeta};
 use crate::retry::{self, Budget, Idempotency, Outcome, RetryPolicy};
+use crate::runtime::auth::Credentials;
+use crate::runtime::config::Config;
+use crate::runtime::extras::Extras;
+use crate::runtime::limiter::{Limiter, Refused};
+use crate::runtime::oauth::{self, Cached, Fetched, TokenSource};
+use crate::runtime::operation::Operation;
+use crate::runtime::response::{request_id, Response, ResponseMeta};
 
 /// How much of an error body is kept.
 pub(crate) const ERROR_BODY_LIMIT: usize = 64 * 1024;
 /// How much of a body a decode error shows.
 const SNIPPET_LEN: usize = 200;
-
-/// What the transport needs to know about an operation.
-#[derive(Debug)]
-pub(crate) struct Operation {
-    /// The official operationId.
-    pub(crate) id: &'static str,
-    pub(crate) method: Method,
-    /// The path template, e.g. `/managed_accounts/{id}` (never the ids:
-    /// they may identify people).
-    pub(crate) path: &'static str,
-    pub(crate) idempotency: Idempotency,
-}
 
 /// One call of an operation: what goes on the wire, besides the headers.
 #[derive(Debug, Clone)]
@@ -127,11 +114,12 @@ impl Call {
         }
     }
 
-    /// Puts `id`, checked and percent-encoded, in place of `{id}`.
-    pub(crate) fn id(mut self, id: &Id) -> Result<Self> {
-        let encoded = progenitor_client::encode_path(id.checked()?);
+    /// Puts `id` (checked by the caller: `Id::checked`), percent-encoded,
+    /// in place of `{id}`.
+    pub(crate) fn id(mut self, id: &str) -> Self {
+        let encoded = progenitor_client::encode_path(id);
         self.path = self.op.path.replacen("{id}", &encoded, 1);
-        Ok(self)
+        self
     }
 
     /// Adds a query pair when the value is set.
