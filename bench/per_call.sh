@@ -13,7 +13,7 @@
 # sides run back to back, their order alternating from round to round
 # (client bare, bare client, ...). Each process runs under /usr/bin/time
 # (wall, user, sys, voluntary and involuntary context switches, peak RSS of
-# the whole process) and prints its loop's own wall time. The summary gives
+# the whole process) and prints its loop's own wall and CPU time. The summary gives
 # medians per side and the median of the round-by-round ratios
 # client / bare (bench/per_call_summary.py). Raw rows: bench/.scratch/per_call.tsv.
 #
@@ -64,16 +64,17 @@ start_mock() {
 }
 
 tsv="$scratch/per_call.tsv"
-printf 'headers\tmode\tside\tround\twall_s\tuser_s\tsys_s\tvcs\tics\trss_kib\tloop_ns\n' >"$tsv"
+printf 'headers\tmode\tside\tround\twall_s\tuser_s\tsys_s\tvcs\tics\trss_kib\tloop_ns\tloop_cpu_ns\n' >"$tsv"
 
 run_one() { # headers mode side round
   local out
   out="$(/usr/bin/time -f 'time %e %U %S %w %c %M' "$bench_bin" --side "$3" --mode "$2" --n "$N" --url "$url" 2>&1)"
-  local t loop
+  local t loop cpu
   t="$(grep '^time ' <<<"$out" | tail -n1 | cut -d' ' -f2-)"
   loop="$(grep '^loop_ns=' <<<"$out" | cut -d= -f2)"
-  [[ -n "$t" && -n "$loop" ]] || { echo "run failed: $out" >&2; exit 1; }
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$(tr ' ' '\t' <<<"$t")" "$loop" >>"$tsv"
+  cpu="$(grep '^loop_cpu_ns=' <<<"$out" | cut -d= -f2)"
+  [[ -n "$t" && -n "$loop" && -n "$cpu" ]] || { echo "run failed: $out" >&2; exit 1; }
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$(tr ' ' '\t' <<<"$t")" "$loop" "$cpu" >>"$tsv"
 }
 
 echo "== machine"

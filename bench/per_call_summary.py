@@ -8,6 +8,7 @@ import sys
 
 MEASURES = [
     ("loop_ns", "loop wall", lambda r: r["loop_ns"] / 1e9, "s"),
+    ("loop_cpu_ns", "loop CPU (all threads)", lambda r: r["loop_cpu_ns"] / 1e9, "s"),
     ("wall_s", "process wall", lambda r: r["wall_s"], "s"),
     ("cpu", "CPU (user+sys)", lambda r: r["user_s"] + r["sys_s"], "s"),
     ("user_s", "user", lambda r: r["user_s"], "s"),
@@ -21,7 +22,7 @@ def main(path):
     rows = []
     with open(path) as f:
         for r in csv.DictReader(f, delimiter="\t"):
-            for k in ("wall_s", "user_s", "sys_s", "vcs", "ics", "rss_kib", "loop_ns"):
+            for k in ("wall_s", "user_s", "sys_s", "vcs", "ics", "rss_kib", "loop_ns", "loop_cpu_ns"):
                 r[k] = float(r[k])
             rows.append(r)
     groups = sorted({(r["headers"], r["mode"]) for r in rows}, key=lambda g: (g[0] != "on", g[1] != "seq"))

@@ -175,6 +175,7 @@ pub mod resources;
 mod response;
 pub mod retry;
 pub mod secret;
+mod timer;
 mod transport;
 
 pub use client::Client;
