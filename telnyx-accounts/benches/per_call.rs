@@ -4,11 +4,13 @@
 //! `reqwest::Client`, keep-alive), one side per process:
 //!
 //! ```text
-//! per_call --side client|bare --mode seq|conc --n 20000 --url BASE_URL
+//! per_call --side client|bare|client-nolimiter --mode seq|conc --n 20000 --url BASE_URL
 //! ```
 //!
 //! `seq`: one loop, one call after the other. `conc`: 64 tasks sharing one
-//! client, `n` calls in all. Both on a default multi-thread runtime (what
+//! client, `n` calls in all. `client-nolimiter`: the client with
+//! `pacing(false)` and no concurrency bound, to measure what the limiter
+//! costs. Every loop runs on a default multi-thread runtime (what
 //! `#[tokio::main]` builds). Prints `loop_ns=…` (the loop's wall time, after
 //! start-up and one warm-up call) and `loop_cpu_ns=…` (the CPU time
 //! of all its threads over the loop); `bench/per_call.sh` runs it under
