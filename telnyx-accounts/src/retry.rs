@@ -334,10 +334,12 @@ impl Budget {
             spent
         };
         let cap = self.config.capacity;
+        // A full budget (every success while nothing fails) is only read:
+        // no write to a cache line every task of the client shares.
         let _ = self
             .tokens
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
-                Some(t.saturating_add(back).min(cap))
+                (t < cap).then(|| t.saturating_add(back).min(cap))
             });
     }
 
