@@ -42,6 +42,10 @@ impl Id {
     /// The id if it can go into a path unchanged.
     pub(crate) fn checked(&self) -> Result<&str> {
         let id = self.0.as_str();
+        // The common case, a UUID: letters, digits and `-` only.
+        if !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Ok(id);
+        }
         let reason = if id.is_empty() {
             Some("is empty")
         } else if id == "." || id == ".." {

@@ -4,7 +4,7 @@ use std::fmt;
 use std::ops::Deref;
 use std::time::Duration;
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName};
 
 use crate::error::RateLimit;
 
@@ -51,7 +51,8 @@ impl ResponseMeta {
 
 /// The `x-request-id` header.
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
-    headers.get("x-request-id").and_then(|v| v.to_str().ok())
+    const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+    headers.get(&X_REQUEST_ID).and_then(|v| v.to_str().ok())
 }
 
 impl<T> Response<T> {

@@ -80,7 +80,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
 
 use crate::error::RateLimit;
 
@@ -334,10 +334,12 @@ impl Budget {
             spent
         };
         let cap = self.config.capacity;
+        // A full budget (every success while nothing fails) is only read:
+        // no write to a cache line every task of the client shares.
         let _ = self
             .tokens
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |t| {
-                Some(t.saturating_add(back).min(cap))
+                (t < cap).then(|| t.saturating_add(back).min(cap))
             });
     }
 
@@ -392,14 +394,21 @@ pub(crate) fn requested_delay(outcome: Outcome<'_>) -> Option<Duration> {
 }
 
 fn should_retry_header(headers: &HeaderMap) -> Option<bool> {
-    match header_str(headers, "x-should-retry")? {
+    match header_str(headers, &X_SHOULD_RETRY)? {
         "true" => Some(true),
         "false" => Some(false),
         _ => None,
     }
 }
 
-fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+// Header names as constants: a lookup by `&str` parses the name each time.
+const X_SHOULD_RETRY: HeaderName = HeaderName::from_static("x-should-retry");
+const RETRY_AFTER_MS: HeaderName = HeaderName::from_static("retry-after-ms");
+const X_RATELIMIT_LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
+const X_RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+const X_RATELIMIT_RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
+
+fn header_str<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Option<&'h str> {
     headers.get(name)?.to_str().ok().map(str::trim)
 }
 
@@ -412,12 +421,12 @@ fn seconds(secs: f64) -> Option<Duration> {
 /// (seconds), the last only when it is about this response: on a 429, or
 /// when `x-ratelimit-remaining` is 0.
 pub(crate) fn server_delay(status: u16, headers: &HeaderMap) -> Option<Duration> {
-    if let Some(ms) = header_str(headers, "retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
+    if let Some(ms) = header_str(headers, &RETRY_AFTER_MS).and_then(|v| v.parse::<f64>().ok()) {
         if let Some(d) = seconds(ms / 1000.0) {
             return Some(d);
         }
     }
-    if let Some(v) = header_str(headers, "retry-after") {
+    if let Some(v) = header_str(headers, &RETRY_AFTER) {
         if let Ok(secs) = v.parse::<f64>() {
             if let Some(d) = seconds(secs) {
                 return Some(d);
@@ -437,13 +446,13 @@ pub(crate) fn server_delay(status: u16, headers: &HeaderMap) -> Option<Duration>
 
 /// Telnyx's `x-ratelimit-*` headers, if any is present.
 pub(crate) fn rate_limit(headers: &HeaderMap) -> Option<RateLimit> {
-    let num = |name: &str| header_str(headers, name).and_then(|v| v.parse::<u64>().ok());
-    let reset = header_str(headers, "x-ratelimit-reset")
+    let num = |name: &HeaderName| header_str(headers, name).and_then(|v| v.parse::<u64>().ok());
+    let reset = header_str(headers, &X_RATELIMIT_RESET)
         .and_then(|v| v.parse::<f64>().ok())
         .and_then(seconds);
     let r = RateLimit {
-        limit: num("x-ratelimit-limit"),
-        remaining: num("x-ratelimit-remaining"),
+        limit: num(&X_RATELIMIT_LIMIT),
+        remaining: num(&X_RATELIMIT_REMAINING),
         reset,
     };
     (r != RateLimit::default()).then_some(r)

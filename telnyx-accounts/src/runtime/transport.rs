@@ -65,10 +65,11 @@ use crate::retry::{self, Budget, Idempotency, Outcome, RetryPolicy};
 use crate::runtime::auth::Credentials;
 use crate::runtime::config::Config;
 use crate::runtime::extras::Extras;
-use crate::runtime::limiter::{Limiter, Refused};
+use crate::runtime::limiter::{saturating_at, Limiter, Refused};
 use crate::runtime::oauth::{self, Cached, Fetched, TokenSource};
 use crate::runtime::operation::Operation;
 use crate::runtime::response::{request_id, Response, ResponseMeta};
+use crate::runtime::timer::Timers;
 
 /// How much of an error body is kept.
 pub(crate) const ERROR_BODY_LIMIT: usize = 64 * 1024;
@@ -79,7 +80,8 @@ const SNIPPET_LEN: usize = 200;
 #[derive(Debug, Clone)]
 pub(crate) struct Call {
     op: &'static Operation,
-    path: String,
+    /// The path template, or (with an id) the path built from it.
+    path: Cow<'static, str>,
     query: Vec<(Cow<'static, str>, String)>,
     body: Option<Bytes>,
     /// The body's media type: JSON, or the token request's form encoding.
@@ -95,7 +97,7 @@ impl Call {
     pub(crate) fn new(op: &'static Operation) -> Self {
         Self {
             op,
-            path: op.path.to_owned(),
+            path: Cow::Borrowed(op.path),
             query: Vec::new(),
             body: None,
             content_type: "application/json",
@@ -117,8 +119,28 @@ impl Call {
     /// Puts `id` (checked by the caller: `Id::checked`), percent-encoded,
     /// in place of `{id}`.
     pub(crate) fn id(mut self, id: &str) -> Self {
-        let encoded = progenitor_client::encode_path(id);
-        self.path = self.op.path.replacen("{id}", &encoded, 1);
+        // A UUID (letters, digits, `-`) is the same percent-encoded: no
+        // second copy of it.
+        let encoded = if id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            Cow::Borrowed(id)
+        } else {
+            Cow::Owned(progenitor_client::encode_path(id))
+        };
+        // One allocation: the template's text around `{id}`, and the id.
+        let template = self.op.path;
+        let parts = template
+            .split_once('{')
+            .and_then(|(before, rest)| Some((before, rest.strip_prefix("id}")?)));
+        self.path = Cow::Owned(match parts {
+            Some((before, after)) => {
+                let mut path = String::with_capacity(template.len() + encoded.len());
+                path.push_str(before);
+                path.push_str(&encoded);
+                path.push_str(after);
+                path
+            }
+            None => template.to_owned(),
+        });
         self
     }
 
@@ -214,6 +236,8 @@ pub(crate) struct Transport {
     /// The bound on requests in flight and the rate limiter, shared by
     /// every clone ([`crate::limiter`]).
     limiter: Limiter,
+    /// The attempts' timers, reused (`runtime::timer`).
+    timers: Timers,
 }
 
 impl fmt::Debug for Transport {
@@ -299,6 +323,7 @@ impl Transport {
         Self {
             budget: Budget::new(config.retry_budget),
             limiter: Limiter::new(config.max_concurrency, config.pacing),
+            timers: Timers::default(),
             config,
         }
     }
@@ -380,6 +405,7 @@ impl Transport {
             started: Instant::now(),
             deadline,
             token_for: None,
+            span: span.clone(),
         };
         let done = attempts.run().instrument(span).await?;
         let Success {
@@ -443,7 +469,7 @@ impl Transport {
         }
         let c = &self.config;
         let mut url = c.base.clone();
-        url.set_path(&[c.base_path.as_str(), call.path.as_str()].concat());
+        url.set_path(&[c.base_path.as_str(), &call.path].concat());
         if !call.query.is_empty() {
             url.query_pairs_mut()
                 .extend_pairs(call.query.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
@@ -548,6 +574,7 @@ impl Transport {
                 started: parent.started,
                 deadline: parent.deadline,
                 token_for: Some(parent.call.op.id),
+                span: span.clone(),
             };
             let done = attempts.run().instrument(span).await?;
             let Success {
@@ -622,6 +649,10 @@ impl Transport {
         }
     }
 
+    fn has_hooks(&self) -> bool {
+        !self.config.hooks.is_empty()
+    }
+
     fn after_hooks(&self, outcome: AttemptOutcome<'_>) {
         for hook in &self.config.hooks {
             hook.after_attempt(&outcome);
@@ -648,6 +679,8 @@ struct Attempts<'a> {
     deadline: Duration,
     /// When this is the OAuth2 token request: the operation that needs it.
     token_for: Option<&'static str>,
+    /// The call's `telnyx.request` span (disabled when nothing listens).
+    span: tracing::Span,
 }
 
 impl Attempts<'_> {
@@ -664,7 +697,8 @@ impl Attempts<'_> {
         let t = self.transport;
         let op = self.call.op;
         let idempotency = op.idempotency;
-        let url = t.url(self.call);
+        // The first attempt takes it; a retry builds it again.
+        let mut url = Some(t.url(self.call));
         let mut spent = 0;
         let mut attempt: u32 = 0;
         // OAuth2: the epoch of the token a 401 refused (at most one).
@@ -676,8 +710,7 @@ impl Attempts<'_> {
             // already held one (`max_concurrency(1)`). A token that expires
             // while the call waits for a slot costs one 401 and a refresh.
             let (authorization, token_epoch) = t.authorization(&self, refused).await?;
-            let span = tracing::Span::current();
-            span.record("attempt", attempt);
+            self.span.record("attempt", attempt);
             // Seam 1: a slot and a pass from the limiter, within the deadline.
             let max_hold = self.policy.server_delay_cap();
             let permit = match t.limiter.acquire(self.deadline_at(), max_hold).await {
@@ -696,7 +729,12 @@ impl Attempts<'_> {
                     "waited for the rate limiter"
                 );
             }
-            let left = self.deadline.saturating_sub(self.started.elapsed());
+            // One clock read for the deadline check, the attempt's timer and
+            // its elapsed time.
+            let sent = Instant::now();
+            let left = self
+                .deadline
+                .saturating_sub(sent.saturating_duration_since(self.started));
             if left.is_zero() {
                 // Spent before sending (a slow token request, a long queue):
                 // nothing left, so nothing was sent.
@@ -710,35 +748,44 @@ impl Attempts<'_> {
                 concurrency_wait: permit.concurrency_wait,
                 rate_limit_wait: permit.rate_limit_wait,
             };
-            let request = t.request(self.call, url.clone(), self.opts, info, authorization);
-            let sent = Instant::now();
-            let result =
-                match tokio::time::timeout(self.timeout.min(left), t.attempt(request)).await {
-                    Ok(r) => r,
-                    Err(_) => Err(Failure::Timeout {
-                        deadline: left < self.timeout,
-                    }),
-                };
+            let url = url.take().unwrap_or_else(|| t.url(self.call));
+            let request = t.request(self.call, url, self.opts, info, authorization);
+            let expires = saturating_at(sent, self.timeout.min(left));
+            let result = match t.timers.within(expires, t.attempt(request)).await {
+                Some(r) => r,
+                None => Err(Failure::Timeout {
+                    deadline: left < self.timeout,
+                }),
+            };
             let failure = match result {
                 Ok(success) => {
                     // Seam 2: the limiter learns from every response.
                     let rate_limit = retry::rate_limit(&success.headers);
                     permit.answered(success.status, rate_limit.as_ref(), None);
-                    record_response(success.status, &success.headers, self.started);
-                    t.after_hooks(AttemptOutcome {
-                        info,
-                        status: Some(success.status),
-                        headers: Some(&success.headers),
-                        elapsed: sent.elapsed(),
-                        error: None,
-                        retry_in: None,
-                    });
+                    let now = Instant::now();
+                    record_response(
+                        &self.span,
+                        success.status,
+                        &success.headers,
+                        self.started,
+                        now,
+                    );
+                    if t.has_hooks() {
+                        t.after_hooks(AttemptOutcome {
+                            info,
+                            status: Some(success.status),
+                            headers: Some(&success.headers),
+                            elapsed: now.saturating_duration_since(sent),
+                            error: None,
+                            retry_in: None,
+                        });
+                    }
                     t.budget.refill(spent);
                     return Ok(Done {
                         success,
                         rate_limit,
                         attempts: attempt,
-                        elapsed: self.started.elapsed(),
+                        elapsed: now.saturating_duration_since(self.started),
                     });
                 }
                 Err(f) => f,
@@ -753,7 +800,7 @@ impl Attempts<'_> {
                     .then(|| retry::server_delay(*status, headers))
                     .flatten();
                 permit.answered(*status, retry::rate_limit(headers).as_ref(), delay);
-                record_response(*status, headers, self.started);
+                record_response(&self.span, *status, headers, self.started, Instant::now());
                 // OAuth2: a 401 to a token (expired early, or revoked) proves
                 // nothing was processed: get a new token and send the call
                 // once more, whatever the operation and the retry policy
@@ -935,13 +982,22 @@ impl Attempts<'_> {
     }
 }
 
-fn record_response(status: u16, headers: &HeaderMap, started: Instant) {
-    let span = tracing::Span::current();
+fn record_response(
+    span: &tracing::Span,
+    status: u16,
+    headers: &HeaderMap,
+    started: Instant,
+    now: Instant,
+) {
+    if span.is_disabled() {
+        return; // no subscriber listens: nothing to look up
+    }
     span.record("status", status);
     if let Some(id) = request_id(headers) {
         span.record("request_id", id);
     }
-    span.record("elapsed_ms", started.elapsed().as_millis() as u64);
+    let elapsed = now.saturating_duration_since(started);
+    span.record("elapsed_ms", elapsed.as_millis() as u64);
 }
 
 fn failure_reason(f: &Failure) -> &'static str {
@@ -965,21 +1021,45 @@ enum BodyEnd {
 /// Reads a body, at most `limit` bytes of it, chunk by chunk: what
 /// arrived, and how it ended.
 async fn read_bounded(mut response: reqwest::Response, limit: usize) -> (Bytes, BodyEnd) {
+    // The first chunk is kept as it is: a body that arrives whole in one
+    // chunk (most, on a keep-alive connection) is not copied.
+    let first = match response.chunk().await {
+        Ok(Some(chunk)) => chunk,
+        Ok(None) => return (Bytes::new(), BodyEnd::Complete),
+        Err(e) => return (Bytes::new(), BodyEnd::Broken(e)),
+    };
+    if first.len() > limit {
+        return (first.slice(..limit), BodyEnd::OverLimit);
+    }
+    let second = match response.chunk().await {
+        Ok(Some(chunk)) => chunk,
+        Ok(None) => return (first, BodyEnd::Complete),
+        Err(e) => return (first, BodyEnd::Broken(e)),
+    };
     let announced = response
         .content_length()
         .and_then(|n| usize::try_from(n).ok());
-    let mut buf = BytesMut::with_capacity(announced.unwrap_or(0).min(limit));
+    let mut buf = BytesMut::with_capacity(
+        announced
+            .unwrap_or(0)
+            .max(first.len() + second.len())
+            .min(limit),
+    );
+    buf.extend_from_slice(&first);
+    let mut next = Some(second);
     loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                let room = limit - buf.len();
-                buf.extend_from_slice(chunk.get(..chunk.len().min(room)).unwrap_or_default());
-                if chunk.len() > room {
-                    return (buf.freeze(), BodyEnd::OverLimit);
-                }
-            }
-            Ok(None) => return (buf.freeze(), BodyEnd::Complete),
-            Err(e) => return (buf.freeze(), BodyEnd::Broken(e)),
+        let chunk = match next.take() {
+            Some(chunk) => chunk,
+            None => match response.chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => return (buf.freeze(), BodyEnd::Complete),
+                Err(e) => return (buf.freeze(), BodyEnd::Broken(e)),
+            },
+        };
+        let room = limit - buf.len();
+        buf.extend_from_slice(chunk.get(..chunk.len().min(room)).unwrap_or_default());
+        if chunk.len() > room {
+            return (buf.freeze(), BodyEnd::OverLimit);
         }
     }
 }

@@ -1,0 +1,50 @@
+"""Summarises bench/per_call.sh's rows: per mock (rate-limit headers on or
+off) and loop, each measure's median per side and the median (min-max) of
+the round-by-round ratios client / bare."""
+
+import csv
+import statistics
+import sys
+
+MEASURES = [
+    ("loop_ns", "loop wall", lambda r: r["loop_ns"] / 1e9, "s"),
+    ("loop_cpu_ns", "loop CPU (all threads)", lambda r: r["loop_cpu_ns"] / 1e9, "s"),
+    ("wall_s", "process wall", lambda r: r["wall_s"], "s"),
+    ("cpu", "CPU (user+sys)", lambda r: r["user_s"] + r["sys_s"], "s"),
+    ("user_s", "user", lambda r: r["user_s"], "s"),
+    ("sys_s", "sys", lambda r: r["sys_s"], "s"),
+    ("cs", "context switches (vol+invol)", lambda r: r["vcs"] + r["ics"], ""),
+    ("rss_kib", "peak RSS", lambda r: r["rss_kib"], "KiB"),
+]
+
+
+def main(path):
+    rows = []
+    with open(path) as f:
+        for r in csv.DictReader(f, delimiter="\t"):
+            for k in ("wall_s", "user_s", "sys_s", "vcs", "ics", "rss_kib", "loop_ns", "loop_cpu_ns"):
+                r[k] = float(r[k])
+            rows.append(r)
+    groups = sorted({(r["headers"], r["mode"]) for r in rows}, key=lambda g: (g[0] != "on", g[1] != "seq"))
+    print("| headers | loop | measure | client median | bare median | ratio (median of pairs) | pair ratios min-max |")
+    print("|---|---|---|---|---|---|---|")
+    for headers, mode in groups:
+        by = {}
+        for r in rows:
+            if (r["headers"], r["mode"]) == (headers, mode):
+                by.setdefault(r["round"], {})[r["side"]] = r
+        pairs = [p for p in by.values() if "client" in p and "bare" in p]
+        for _, name, get, unit in MEASURES:
+            c = [get(p["client"]) for p in pairs]
+            b = [get(p["bare"]) for p in pairs]
+            ratios = [x / y for x, y in zip(c, b) if y]
+            fmt = (lambda v: f"{v:.3f} {unit}") if unit == "s" else (lambda v: f"{v:,.0f} {unit}".strip())
+            print(
+                f"| {headers} | {mode} | {name} | {fmt(statistics.median(c))} | {fmt(statistics.median(b))} "
+                f"| **{statistics.median(ratios):.3f}** | {min(ratios):.3f}-{max(ratios):.3f} |"
+            )
+    print(f"\n{len(rows)} processes; rounds per group: {len(pairs)}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

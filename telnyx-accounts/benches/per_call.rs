@@ -1,0 +1,168 @@
+//! What a user pays per call, as a whole process: `n` `retrieve` calls
+//! against a running mock, by the client at its defaults or by the floor
+//! (bare `reqwest` + `serde_json`, the same reqwest build, one shared
+//! `reqwest::Client`, keep-alive), one side per process:
+//!
+//! ```text
+//! per_call --side client|bare|client-nolimiter --mode seq|conc --n 20000 --url BASE_URL
+//! ```
+//!
+//! `seq`: one loop, one call after the other. `conc`: 64 tasks sharing one
+//! client, `n` calls in all. `client-nolimiter`: the client with
+//! `pacing(false)` and no concurrency bound, to measure what the limiter
+//! costs. Every loop runs on a default multi-thread runtime (what
+//! `#[tokio::main]` builds). Prints `loop_ns=…` (the loop's wall time, after
+//! start-up and one warm-up call) and `loop_cpu_ns=…` (the CPU time
+//! of all its threads over the loop); `bench/per_call.sh` runs it under
+//! `/usr/bin/time` for CPU time, context switches and peak RSS, alternating
+//! the two sides. Without arguments (as `cargo bench` runs it) it does
+//! nothing.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Tasks of the concurrent loop.
+const TASKS: usize = 64;
+
+struct Args {
+    side: String,
+    mode: String,
+    n: usize,
+    url: String,
+}
+
+fn args() -> Option<Args> {
+    let mut it = std::env::args().skip(1);
+    let (mut side, mut mode, mut n, mut url) = (None, None, None, None);
+    while let Some(flag) = it.next() {
+        let value = it.next();
+        match flag.as_str() {
+            "--side" => side = value,
+            "--mode" => mode = value,
+            "--n" => n = value.and_then(|v| v.parse().ok()),
+            "--url" => url = value,
+            _ => return None, // `cargo bench` passes `--bench`
+        }
+    }
+    Some(Args {
+        side: side?,
+        mode: mode?,
+        n: n?,
+        url: url?,
+    })
+}
+
+/// One side's way of making a call.
+#[derive(Clone)]
+enum Side {
+    Client(telnyx_accounts::Client),
+    Bare(reqwest::Client, Arc<str>),
+}
+
+impl Side {
+    async fn call(&self, id: &str) {
+        match self {
+            Side::Client(c) => {
+                let a = c.managed_accounts().retrieve(id).await.expect("retrieve");
+                std::hint::black_box(a);
+            }
+            Side::Bare(http, base) => {
+                std::hint::black_box(common::bare_retrieve(http, base, id).await);
+            }
+        }
+    }
+
+    /// Ids of accounts that exist, fetched by this side's own client (so
+    /// that each process builds only its side's client).
+    async fn ids(&self) -> Vec<String> {
+        match self {
+            Side::Client(c) => common::some_ids(c, 16).await,
+            Side::Bare(http, base) => {
+                let body = http
+                    .get(format!("{base}/managed_accounts?page[size]=16"))
+                    .bearer_auth(common::API_KEY)
+                    .send()
+                    .await
+                    .expect("list")
+                    .bytes()
+                    .await
+                    .expect("list body");
+                let list: common::List<common::PlainListing> =
+                    serde_json::from_slice(&body).expect("list decode");
+                list.data.iter().map(|a| a.id.to_string()).collect()
+            }
+        }
+    }
+}
+
+/// CPU time (user + system) of every thread of this process so far, in
+/// nanoseconds, from `/proc/self/task/*/schedstat` (finer than the 10 ms
+/// ticks of `getrusage` on this kernel's accounting); 0 where unreadable.
+/// Read while the runtime's threads are alive, so the loop's CPU is the
+/// difference of two reads.
+fn cpu_ns() -> u128 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    tasks
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u128>().ok())
+        .sum()
+}
+
+fn main() {
+    let Some(a) = args() else { return };
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let loop_ns = rt.block_on(async {
+        let side = match a.side.as_str() {
+            "client" => Side::Client(common::client(&a.url)),
+            // The client without its limiter: no pacing, no concurrency bound.
+            "client-nolimiter" => Side::Client(
+                telnyx_accounts::Client::builder()
+                    .api_key(common::API_KEY)
+                    .base_url(&a.url)
+                    .pacing(false)
+                    .max_concurrency(usize::MAX)
+                    .build()
+                    .expect("client"),
+            ),
+            "bare" => Side::Bare(common::bare_client(), Arc::from(a.url.as_str())),
+            other => panic!("unknown side {other}"),
+        };
+        let ids: Arc<[String]> = side.ids().await.into();
+        side.call(&ids[0]).await; // warm-up: the connection is open
+        let (start, cpu_start) = (Instant::now(), cpu_ns());
+        match a.mode.as_str() {
+            "seq" => {
+                for i in 0..a.n {
+                    side.call(&ids[i % ids.len()]).await;
+                }
+            }
+            "conc" => {
+                let tasks: Vec<_> = (0..TASKS)
+                    .map(|t| {
+                        let (side, ids) = (side.clone(), Arc::clone(&ids));
+                        let calls = a.n / TASKS + usize::from(t < a.n % TASKS);
+                        tokio::spawn(async move {
+                            for i in 0..calls {
+                                side.call(&ids[(t + i) % ids.len()]).await;
+                            }
+                        })
+                    })
+                    .collect();
+                for t in tasks {
+                    t.await.expect("task");
+                }
+            }
+            other => panic!("unknown mode {other}"),
+        }
+        (
+            start.elapsed().as_nanos(),
+            cpu_ns().saturating_sub(cpu_start),
+        )
+    });
+    println!("loop_ns={}", loop_ns.0);
+    println!("loop_cpu_ns={}", loop_ns.1);
+}
