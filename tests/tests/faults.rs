@@ -14,13 +14,13 @@ use std::time::{Duration, Instant};
 use futures::TryStreamExt;
 use serde_json::{json, Value};
 use telnyx_accounts::{
-    ApiError, ApiErrorKind, Client, Error, ManagedAccountRecordType, ManagedAccountSort, UserStatus,
+    ApiErrorKind, Client, Error, ManagedAccountRecordType, ManagedAccountSort, UserStatus,
 };
 use telnyx_accounts_mock::{Fault, FaultRule, MockServer, RetryHint};
 
-mod support;
+use crate::support;
 
-use support::{enabled_id, raw_json};
+use support::{api_error, enabled_id, raw_json, seen};
 
 /// The per-attempt timeout of slow-server cases.
 const SLOW: Duration = Duration::from_millis(300);
@@ -38,11 +38,10 @@ const LIST_USERS: &str = "ListOrganizationUsers";
 const REPORT: &str = "GetOrganizationUsersGroupsReport";
 const ALLOCATABLE: &str = "ListAllocatableGlobalOutboundChannels";
 
+/// The shared builder, with attempts bounded at 10 s: a regression fails
+/// the test instead of hanging it.
 fn builder(mock: &MockServer) -> telnyx_accounts::ClientBuilder {
-    Client::builder()
-        .api_key(mock.api_key())
-        .base_url(mock.base_url())
-        .timeout(Duration::from_secs(10))
+    support::builder(mock).timeout(Duration::from_secs(10))
 }
 
 fn client(mock: &MockServer) -> Client {
@@ -52,21 +51,6 @@ fn client(mock: &MockServer) -> Client {
 /// A client whose attempts time out after [`SLOW`].
 fn impatient(mock: &MockServer) -> Client {
     builder(mock).timeout(SLOW).build().expect("client")
-}
-
-/// How many requests for `op` the server saw.
-fn seen(mock: &MockServer, op: &str) -> usize {
-    mock.requests()
-        .iter()
-        .filter(|r| r.operation_id == Some(op))
-        .count()
-}
-
-fn api_error<T: std::fmt::Debug>(r: Result<T, Error>) -> Box<ApiError> {
-    match r {
-        Err(Error::Api(e)) => e,
-        other => panic!("expected an API error, got {other:?}"),
-    }
 }
 
 /// Injects `fault` once on retrieve, retrieves, and checks the call

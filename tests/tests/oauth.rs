@@ -11,7 +11,7 @@
 //! are the time a token has to age into the refresh margin (2 s, or 1.1 s);
 //! the mock's latency only makes concurrent requests overlap.
 
-mod support;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -20,23 +20,10 @@ use std::time::{Duration, Instant};
 use telnyx_accounts::{ApiErrorKind, Client, Error};
 use telnyx_accounts_mock::{Fault, FaultRule, MockServer, RetryHint};
 
+use crate::support::{client, seen};
+
 /// No scenario here legitimately takes longer.
 const OUTER: Duration = Duration::from_secs(10);
-
-fn client(mock: &MockServer) -> Client {
-    Client::builder()
-        .api_key(mock.api_key())
-        .base_url(mock.base_url())
-        .build()
-        .expect("client")
-}
-
-fn seen(mock: &MockServer, op: &str) -> usize {
-    mock.requests()
-        .iter()
-        .filter(|r| r.operation_id == Some(op))
-        .count()
-}
 
 /// Runs `call`, failing the test if it takes longer than [`OUTER`];
 /// returns its result and how long it took.

@@ -5,6 +5,10 @@
 //! the client secret, the Basic credentials and every access token appear
 //! in none of them either, nor in what hooks see. And the `Authorization`
 //! header does not follow a redirect to another host.
+//!
+//! A test binary of its own: it installs the process's global `tracing`
+//! subscriber and the `log` -> `tracing` bridge (see `bridge_log_records`),
+//! which would reach every other test in the process.
 
 use std::fmt::{Debug, Display};
 use std::io::Write;

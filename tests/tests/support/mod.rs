@@ -2,10 +2,13 @@
 //! official spec. Each suite uses part of it.
 #![allow(dead_code)]
 
+use std::future::Future;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use serde_json::Value;
+use telnyx_accounts::{ApiError, Client, ClientBuilder, Error};
+use telnyx_accounts_mock::{Fault, FaultRule, MockServer};
 
 /// This package's directory, found at run time: `CARGO_MANIFEST_DIR` as
 /// cargo sets it when it runs the tests, else the working directory (cargo
@@ -58,6 +61,29 @@ pub fn resolve(value: &'static Value) -> &'static Value {
     }
 }
 
+/// Every operation of the official spec with a JSON 200 response: its
+/// `operationId` and that response's `application/json` media object (its
+/// `schema`, `example`, `examples`).
+pub fn json_200s() -> Vec<(String, &'static Value)> {
+    let mut out = Vec::new();
+    for item in official_spec()["paths"]
+        .as_object()
+        .expect("paths")
+        .values()
+    {
+        for op in item.as_object().expect("path item").values() {
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let content = &resolve(&op["responses"]["200"])["content"]["application/json"];
+            if content.is_object() {
+                out.push((id.to_owned(), content));
+            }
+        }
+    }
+    out
+}
+
 /// A file under `tests/fixtures/`, found at run time (see [`manifest_dir`]).
 pub fn fixture_path(relative: &str) -> PathBuf {
     manifest_dir().join("fixtures").join(relative)
@@ -93,4 +119,73 @@ pub fn enabled_id(mock: &telnyx_accounts_mock::MockServer) -> String {
         .expect("an enabled account")
         .id
         .to_string()
+}
+
+/// A client of `mock` with its API key: the builder, for tests to add to.
+pub fn builder(mock: &MockServer) -> ClientBuilder {
+    Client::builder()
+        .api_key(mock.api_key())
+        .base_url(mock.base_url())
+}
+
+/// A client of `mock` with its API key and the default settings.
+pub fn client(mock: &MockServer) -> Client {
+    builder(mock).build().expect("client")
+}
+
+/// How many requests for `op` (an `operationId`) the mock saw.
+pub fn seen(mock: &MockServer, op: &str) -> usize {
+    mock.requests()
+        .iter()
+        .filter(|r| r.operation_id == Some(op))
+        .count()
+}
+
+/// The API error of `r`; any other outcome fails the test.
+pub fn api_error<T: std::fmt::Debug>(r: Result<T, Error>) -> Box<ApiError> {
+    match r {
+        Err(Error::Api(e)) => e,
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+/// A runtime, a mock and a client of it that does not retry, for tests
+/// that serve many bodies one at a time from synchronous code (property
+/// tests).
+pub struct Bench {
+    pub rt: tokio::runtime::Runtime,
+    pub mock: MockServer,
+    pub client: Client,
+}
+
+impl Bench {
+    pub fn new() -> Self {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let mock = rt.block_on(MockServer::start());
+        let client = builder(&mock).max_retries(0).build().expect("client");
+        Bench { rt, mock, client }
+    }
+
+    /// Serves `fault` once as `op_id`'s response, runs `call` with the
+    /// client, and checks that the call got it.
+    pub fn serve<F: Future>(
+        &self,
+        op_id: &str,
+        fault: Fault,
+        call: impl FnOnce(&Client) -> F,
+    ) -> F::Output {
+        self.mock
+            .inject(FaultRule::new(fault).operation(op_id).times(1));
+        let result = self.rt.block_on(call(&self.client));
+        assert_eq!(
+            self.mock.pending_faults(),
+            0,
+            "{op_id}: the body was not served"
+        );
+        result
+    }
 }
