@@ -20,7 +20,7 @@ use telnyx_accounts_mock::{Fault, FaultRule, MockServer, RetryHint};
 
 use crate::support;
 
-use support::{api_error, enabled_id, raw_json, seen};
+use support::{api_error, enabled_id, quick, raw_json, seen};
 
 /// The per-attempt timeout of slow-server cases.
 const SLOW: Duration = Duration::from_millis(300);
@@ -287,7 +287,6 @@ async fn f14_429_with_only_x_ratelimit_reset_then_success() {
 #[tokio::test]
 async fn f15_429_exhausted_reports_retry_after_and_rate_limit() {
     let mock = MockServer::start().await;
-    let client = client(&mock);
     let id = enabled_id(&mock);
     let cases: [(RetryHint, Option<Duration>); 4] = [
         (RetryHint::Seconds(1), Some(Duration::from_secs(1))),
@@ -296,6 +295,9 @@ async fn f15_429_exhausted_reports_retry_after_and_rate_limit() {
         (RetryHint::HttpDate(Duration::from_secs(2)), None),
     ];
     for (hint, expected) in cases {
+        // A client per case: a 429 holds the client that got it for its
+        // Retry-After, which is not what this test is about.
+        let client = client(&mock);
         mock.clear_requests();
         mock.inject(
             FaultRule::new(Fault::RateLimited(hint.clone()))
@@ -338,7 +340,7 @@ async fn f15_429_exhausted_reports_retry_after_and_rate_limit() {
     );
     let started = Instant::now();
     let e = api_error(
-        client
+        client(&mock)
             .managed_accounts()
             .retrieve(id.as_str())
             .max_retries(1)
@@ -1077,7 +1079,11 @@ async fn f36_a_500_mid_walk_is_retried_and_no_item_is_lost() {
 #[tokio::test]
 async fn f37_per_request_max_retries_zero() {
     let mock = MockServer::start().await;
-    let client = client(&mock);
+    // The default's 2 retries, without its backoff (not what is tested here).
+    let client = builder(&mock)
+        .retry_policy(quick(2))
+        .build()
+        .expect("client");
     let id = enabled_id(&mock);
     mock.inject(
         FaultRule::new(Fault::Status(500))
@@ -1152,7 +1158,10 @@ async fn f39_503_with_retry_after_is_honoured() {
 #[tokio::test]
 async fn f40_csv_report_is_retried_like_the_rest() {
     let mock = MockServer::start().await;
-    let client = client(&mock);
+    let client = builder(&mock)
+        .retry_policy(quick(2))
+        .build()
+        .expect("client");
     let expected = client
         .organizations()
         .users()

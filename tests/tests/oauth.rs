@@ -11,7 +11,7 @@
 //! are the time a token has to age into the refresh margin (2 s, or 1.1 s);
 //! the mock's latency only makes concurrent requests overlap.
 
-use crate::support;
+use crate::support::{self, quick};
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -57,14 +57,6 @@ fn builder(mock: &MockServer) -> ClientBuilder {
 
 fn client(mock: &MockServer) -> Client {
     builder(mock).build().expect("client")
-}
-
-/// A fast policy for tests that retry: 10 ms backoff.
-fn quick(retries: u32) -> RetryPolicy {
-    RetryPolicy::default()
-        .max_retries(retries)
-        .initial_backoff(Duration::from_millis(10))
-        .max_backoff(Duration::from_millis(10))
 }
 
 fn token_requests(mock: &MockServer) -> Vec<RecordedRequest> {

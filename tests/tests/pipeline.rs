@@ -10,7 +10,7 @@ use telnyx_accounts::hooks::{AttemptOutcome, AttemptRequest, Hook, RequestCounte
 use telnyx_accounts::{ApiErrorKind, Client, Error, RetryBudget, RetryPolicy, RetryStop};
 use telnyx_accounts_mock::{Fault, FaultRule, MockServer, RecordedRequest, RetryHint};
 
-use crate::support::{builder, client, seen};
+use crate::support::{builder, client, quick, seen};
 
 fn last(mock: &MockServer) -> RecordedRequest {
     mock.requests().pop().expect("a request was made")
@@ -26,14 +26,6 @@ async fn retrieve_always_503() -> (MockServer, uuid::Uuid) {
             .always(),
     );
     (mock, id)
-}
-
-/// A fast policy for tests that retry: 10 ms backoff.
-fn quick(retries: u32) -> RetryPolicy {
-    RetryPolicy::default()
-        .max_retries(retries)
-        .initial_backoff(Duration::from_millis(10))
-        .max_backoff(Duration::from_millis(10))
 }
 
 // ---------------------------------------------------------------------------

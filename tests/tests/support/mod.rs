@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use serde_json::Value;
-use telnyx_accounts::{ApiError, Client, ClientBuilder, Error};
+use std::time::Duration;
+
+use telnyx_accounts::{ApiError, Client, ClientBuilder, Error, RetryPolicy};
 use telnyx_accounts_mock::{Fault, FaultRule, MockServer};
 
 /// This package's directory, found at run time: `CARGO_MANIFEST_DIR` as
@@ -139,6 +141,15 @@ pub fn seen(mock: &MockServer, op: &str) -> usize {
         .iter()
         .filter(|r| r.operation_id == Some(op))
         .count()
+}
+
+/// A fast policy for tests that retry but do not test the default
+/// backoff: `retries` retries, 10 ms apart.
+pub fn quick(retries: u32) -> RetryPolicy {
+    RetryPolicy::default()
+        .max_retries(retries)
+        .initial_backoff(Duration::from_millis(10))
+        .max_backoff(Duration::from_millis(10))
 }
 
 /// The API error of `r`; any other outcome fails the test.
