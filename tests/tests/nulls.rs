@@ -59,10 +59,11 @@ fn full(name: &str, schema: &'static Value) -> Value {
         .copied()
         .find(|t| *t != "null")
         .unwrap_or("null");
-    if ty != "object" && ty != "array" {
-        if let Some(example) = schema.get("example") {
-            return example.clone();
-        }
+    if ty != "object"
+        && ty != "array"
+        && let Some(example) = schema.get("example")
+    {
+        return example.clone();
     }
     match ty {
         "object" => {

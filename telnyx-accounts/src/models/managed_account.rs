@@ -396,7 +396,10 @@ impl FromGenerated<generated::ManagedAccountMultiListing> for ManagedAccountList
     fn from_generated(g: generated::ManagedAccountMultiListing) -> Self {
         Self {
             id: g.id,
-            record_type: open_value!(g.record_type, generated::ManagedAccountMultiListingRecordType),
+            record_type: open_value!(
+                g.record_type,
+                generated::ManagedAccountMultiListingRecordType
+            ),
             email: g.email,
             api_user: g.api_user,
             manager_account_id: g.manager_account_id,
