@@ -21,7 +21,7 @@ use telnyx_accounts::{
     ApiErrorKind, Client, ClientBuilder, Error, RetryPolicy, RetryStop, TOKEN_OPERATION,
 };
 use telnyx_accounts_mock::{Fault, FaultRule, MockServer, RecordedRequest};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 const ID: &str = "client-id-0123";
@@ -146,29 +146,9 @@ async fn recorder() -> (std::net::SocketAddr, Arc<Mutex<Vec<Vec<u8>>>>) {
         while let Ok((mut stream, _)) = listener.accept().await {
             let seen = Arc::clone(&seen);
             tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                let head_end = loop {
-                    if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        break p + 4;
-                    }
-                    match stream.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
+                let Some((head, buf, _)) = support::read_request(&mut stream).await else {
+                    return;
                 };
-                let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
-                let len: usize = head
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .and_then(|v| v.trim().parse().ok())
-                    .unwrap_or(0);
-                while buf.len() < head_end + len {
-                    match stream.read(&mut chunk).await {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
-                }
                 let body = if head.contains("/oauth/token") {
                     r#"{"access_token":"fixture-access-token","token_type":"bearer","expires_in":3600}"#
                 } else {
