@@ -74,9 +74,7 @@ async fn a_removal_whose_response_was_lost_is_not_retried_into_a_404() {
         FaultRule::new(Fault::StallBody(Duration::from_secs(5)))
             .operation("DeleteOrganizationUser"),
     );
-    let client = Client::builder()
-        .api_key(mock.api_key())
-        .base_url(mock.base_url())
+    let client = builder(&mock)
         .timeout(Duration::from_millis(300))
         .build()
         .expect("client");
@@ -127,9 +125,7 @@ async fn a_retry_after_longer_than_the_cap_is_returned_at_once_with_the_full_val
 async fn is_retryable_is_false_for_a_create_that_may_have_gone_through() {
     let mock = MockServer::start().await;
     let id = mock.accounts()[0].id;
-    let client = Client::builder()
-        .api_key(mock.api_key())
-        .base_url(mock.base_url())
+    let client = builder(&mock)
         .timeout(Duration::from_millis(300))
         .max_retries(0)
         .build()
@@ -278,9 +274,7 @@ impl telnyx_accounts::Hook for SlowAfterFirst {
 #[tokio::test]
 async fn a_retry_with_no_time_left_is_reported_not_sent() {
     let mock = MockServer::start().await;
-    let client = Client::builder()
-        .api_key(mock.api_key())
-        .base_url(mock.base_url())
+    let client = builder(&mock)
         .deadline(Duration::from_millis(250))
         .hook(SlowAfterFirst(Duration::from_millis(400)))
         .build()
@@ -312,9 +306,7 @@ async fn a_retry_with_no_time_left_is_reported_not_sent() {
 async fn a_failing_call_stops_after_the_attempts_its_policy_allows() {
     let mock = MockServer::start().await;
     mock.inject(FaultRule::new(Fault::Status(503)).always());
-    let client = Client::builder()
-        .api_key(mock.api_key())
-        .base_url(mock.base_url())
+    let client = builder(&mock)
         .retry_policy(telnyx_accounts::RetryPolicy::none())
         .build()
         .expect("client");

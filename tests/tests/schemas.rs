@@ -24,7 +24,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use telnyx_accounts::{
-    AllocatableChannels, Balance, ChannelLimit, Client, GroupsReportRow, ManagedAccount,
+    AllocatableChannels, Balance, ChannelLimit, GroupsReportRow, ManagedAccount,
     ManagedAccountListing, ManagedAccountSort, ManagedAccountStatus, OrganizationUser, Page,
     PageMeta, UserGroup, UserStatus,
 };
@@ -248,11 +248,7 @@ async fn the_csv_example_parses_into_rows_that_fit_their_schema() {
         })
         .operation("GetOrganizationUsersGroupsReport"),
     );
-    let client = Client::builder()
-        .api_key(mock.api_key())
-        .base_url(mock.base_url())
-        .build()
-        .unwrap();
+    let client = support::client(&mock);
     let rows = client
         .organizations()
         .users()
