@@ -297,11 +297,11 @@ impl RequestLog {
             return;
         };
         let index = usize::try_from(offset).unwrap_or(usize::MAX);
-        if let Some(kept) = e.kept.get_mut(index) {
-            if kept.seq == seq.0 {
-                kept.req.status = Some(status);
-                kept.req.responded_instant = Some(at);
-            }
+        if let Some(kept) = e.kept.get_mut(index)
+            && kept.seq == seq.0
+        {
+            kept.req.status = Some(status);
+            kept.req.responded_instant = Some(at);
         }
     }
 

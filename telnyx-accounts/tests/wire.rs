@@ -730,23 +730,6 @@ async fn streams_walk_every_page_with_the_filters_kept() {
     assert_eq!(users.len(), mock.users().len());
 }
 
-#[tokio::test]
-async fn client_from_env_reads_key_and_base_url() {
-    // Only this test touches these variables in this binary.
-    let mock = MockServer::start().await;
-    std::env::set_var("TELNYX_API_KEY", mock.api_key());
-    std::env::set_var("TELNYX_BASE_URL", mock.base_url());
-    let client = Client::from_env().expect("from env");
-    assert_eq!(client.base_url(), mock.base_url());
-    client.managed_accounts().list().await.expect("list");
-    std::env::remove_var("TELNYX_API_KEY");
-    std::env::remove_var("TELNYX_BASE_URL");
-    match Client::from_env() {
-        Err(Error::Config(e)) => assert!(e.message.contains("TELNYX_API_KEY"), "{e}"),
-        other => panic!("expected a config error, got {other:?}"),
-    }
-}
-
 /// Every request builder, sent with `extra_query` pairs: the operation it
 /// is, and the call (its result dropped).
 macro_rules! with_extra_query {

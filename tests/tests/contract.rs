@@ -26,7 +26,7 @@ use serde_json::{json, Value};
 use telnyx_accounts::{Client, Error, ManagedAccountSort, ManagedAccountStatus, UserStatus};
 use telnyx_accounts_mock::{AccountStatus, MockServer, RecordedRequest};
 
-mod support;
+use crate::support;
 
 // ---------------------------------------------------------------------------
 // The spec

@@ -7,35 +7,15 @@ use std::collections::{HashMap, HashSet};
 
 use futures::TryStreamExt;
 use telnyx_accounts::{
-    ApiError, ApiErrorKind, Client, Error, ManagedAccountListing, ManagedAccountRecordType,
+    ApiErrorKind, Client, Error, ManagedAccountListing, ManagedAccountRecordType,
     ManagedAccountSort, ManagedAccountStatus, UserStatus,
 };
 use telnyx_accounts_mock::{AccountStatus, MockAccount, MockServer};
 use uuid::Uuid;
 
+use crate::support::{api_error, client, seen};
+
 const LIST: &str = "ListManagedAccounts";
-
-fn client(mock: &MockServer) -> Client {
-    Client::builder()
-        .api_key(mock.api_key())
-        .base_url(mock.base_url())
-        .build()
-        .expect("client")
-}
-
-fn seen(mock: &MockServer, op: &str) -> usize {
-    mock.requests()
-        .iter()
-        .filter(|r| r.operation_id == Some(op))
-        .count()
-}
-
-fn api_error<T: std::fmt::Debug>(r: Result<T, Error>) -> Box<ApiError> {
-    match r {
-        Err(Error::Api(e)) => e,
-        other => panic!("expected an API error, got {other:?}"),
-    }
-}
 
 fn first_with(mock: &MockServer, status: AccountStatus) -> MockAccount {
     mock.accounts()

@@ -14,13 +14,13 @@ use std::time::{Duration, Instant};
 use futures::TryStreamExt;
 use serde_json::{json, Value};
 use telnyx_accounts::{
-    ApiError, ApiErrorKind, Client, Error, ManagedAccountRecordType, ManagedAccountSort, UserStatus,
+    ApiErrorKind, Client, Error, ManagedAccountRecordType, ManagedAccountSort, UserStatus,
 };
 use telnyx_accounts_mock::{Fault, FaultRule, MockServer, RetryHint};
 
-mod support;
+use crate::support;
 
-use support::{enabled_id, raw_json};
+use support::{api_error, enabled_id, quick, raw_json, seen};
 
 /// The per-attempt timeout of slow-server cases.
 const SLOW: Duration = Duration::from_millis(300);
@@ -38,11 +38,10 @@ const LIST_USERS: &str = "ListOrganizationUsers";
 const REPORT: &str = "GetOrganizationUsersGroupsReport";
 const ALLOCATABLE: &str = "ListAllocatableGlobalOutboundChannels";
 
+/// The shared builder, with attempts bounded at 10 s: a regression fails
+/// the test instead of hanging it.
 fn builder(mock: &MockServer) -> telnyx_accounts::ClientBuilder {
-    Client::builder()
-        .api_key(mock.api_key())
-        .base_url(mock.base_url())
-        .timeout(Duration::from_secs(10))
+    support::builder(mock).timeout(Duration::from_secs(10))
 }
 
 fn client(mock: &MockServer) -> Client {
@@ -52,21 +51,6 @@ fn client(mock: &MockServer) -> Client {
 /// A client whose attempts time out after [`SLOW`].
 fn impatient(mock: &MockServer) -> Client {
     builder(mock).timeout(SLOW).build().expect("client")
-}
-
-/// How many requests for `op` the server saw.
-fn seen(mock: &MockServer, op: &str) -> usize {
-    mock.requests()
-        .iter()
-        .filter(|r| r.operation_id == Some(op))
-        .count()
-}
-
-fn api_error<T: std::fmt::Debug>(r: Result<T, Error>) -> Box<ApiError> {
-    match r {
-        Err(Error::Api(e)) => e,
-        other => panic!("expected an API error, got {other:?}"),
-    }
 }
 
 /// Injects `fault` once on retrieve, retrieves, and checks the call
@@ -303,7 +287,6 @@ async fn f14_429_with_only_x_ratelimit_reset_then_success() {
 #[tokio::test]
 async fn f15_429_exhausted_reports_retry_after_and_rate_limit() {
     let mock = MockServer::start().await;
-    let client = client(&mock);
     let id = enabled_id(&mock);
     let cases: [(RetryHint, Option<Duration>); 4] = [
         (RetryHint::Seconds(1), Some(Duration::from_secs(1))),
@@ -312,6 +295,9 @@ async fn f15_429_exhausted_reports_retry_after_and_rate_limit() {
         (RetryHint::HttpDate(Duration::from_secs(2)), None),
     ];
     for (hint, expected) in cases {
+        // A client per case: a 429 holds the client that got it for its
+        // Retry-After, which is not what this test is about.
+        let client = client(&mock);
         mock.clear_requests();
         mock.inject(
             FaultRule::new(Fault::RateLimited(hint.clone()))
@@ -354,7 +340,7 @@ async fn f15_429_exhausted_reports_retry_after_and_rate_limit() {
     );
     let started = Instant::now();
     let e = api_error(
-        client
+        client(&mock)
             .managed_accounts()
             .retrieve(id.as_str())
             .max_retries(1)
@@ -1093,7 +1079,11 @@ async fn f36_a_500_mid_walk_is_retried_and_no_item_is_lost() {
 #[tokio::test]
 async fn f37_per_request_max_retries_zero() {
     let mock = MockServer::start().await;
-    let client = client(&mock);
+    // The default's 2 retries, without its backoff (not what is tested here).
+    let client = builder(&mock)
+        .retry_policy(quick(2))
+        .build()
+        .expect("client");
     let id = enabled_id(&mock);
     mock.inject(
         FaultRule::new(Fault::Status(500))
@@ -1168,7 +1158,10 @@ async fn f39_503_with_retry_after_is_honoured() {
 #[tokio::test]
 async fn f40_csv_report_is_retried_like_the_rest() {
     let mock = MockServer::start().await;
-    let client = client(&mock);
+    let client = builder(&mock)
+        .retry_policy(quick(2))
+        .build()
+        .expect("client");
     let expected = client
         .organizations()
         .users()

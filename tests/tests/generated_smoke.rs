@@ -73,7 +73,7 @@ fn wire(r: &telnyx_accounts_mock::RecordedRequest) -> (String, String, String, S
 async fn the_client_sends_what_the_generated_builders_send_for_all_twelve_operations() {
     use std::num::NonZeroU64;
     use telnyx_accounts::{Client, ManagedAccountSort, ManagedAccountStatus, UserStatus};
-    use telnyx_accounts_gen::types as gen;
+    use telnyx_accounts_gen::types as generated;
 
     let mock = MockServer::start().await;
     let mut headers = HeaderMap::new();
@@ -110,11 +110,11 @@ async fn the_client_sends_what_the_generated_builders_send_for_all_twelve_operat
             .filter_email_eq("a&b@example.com")
             .filter_organization_name_contains("Acme, Inc.")
             .filter_organization_name_eq("Ünïcode/Org")
-            .filter_status_eq(gen::ListManagedAccountsFilterStatusEq::Disabled)
+            .filter_status_eq(generated::ListManagedAccountsFilterStatusEq::Disabled)
             .include_cancelled_accounts(true)
             .page_number(page(2))
             .page_size(page(7))
-            .sort(gen::ListManagedAccountsSort::Xemail)
+            .sort(generated::ListManagedAccountsSort::Xemail)
             .send(),
         c.managed_accounts()
             .list()
@@ -130,7 +130,7 @@ async fn the_client_sends_what_the_generated_builders_send_for_all_twelve_operat
     );
     pair!(
         g.create_managed_account()
-            .body(gen::CreateManagedAccountRequest {
+            .body(generated::CreateManagedAccountRequest {
                 business_name: "Parity \"Quoted\" Inc".into(),
                 email: Some("parity@example.com".into()),
                 password: Some("pw-123".into()),
@@ -147,7 +147,7 @@ async fn the_client_sends_what_the_generated_builders_send_for_all_twelve_operat
     );
     pair!(
         g.create_managed_account()
-            .body(gen::CreateManagedAccountRequest {
+            .body(generated::CreateManagedAccountRequest {
                 business_name: "Bare Inc".into(),
                 email: None,
                 password: None,
@@ -168,7 +168,7 @@ async fn the_client_sends_what_the_generated_builders_send_for_all_twelve_operat
     pair!(
         g.update_managed_account()
             .id(id.to_string())
-            .body(gen::UpdateManagedAccountRequest {
+            .body(generated::UpdateManagedAccountRequest {
                 managed_account_allow_custom_pricing: Some(false),
             })
             .send(),
@@ -179,7 +179,7 @@ async fn the_client_sends_what_the_generated_builders_send_for_all_twelve_operat
     pair!(
         g.update_managed_account()
             .id(id.to_string())
-            .body(gen::UpdateManagedAccountRequest {
+            .body(generated::UpdateManagedAccountRequest {
                 managed_account_allow_custom_pricing: None,
             })
             .send(),
@@ -192,7 +192,7 @@ async fn the_client_sends_what_the_generated_builders_send_for_all_twelve_operat
     pair!(
         g.enable_managed_account()
             .id(id.to_string())
-            .body(gen::EnableManagedAccountRequest {
+            .body(generated::EnableManagedAccountRequest {
                 reenable_all_connections: Some(true),
             })
             .send(),
@@ -204,7 +204,7 @@ async fn the_client_sends_what_the_generated_builders_send_for_all_twelve_operat
     pair!(
         g.update_managed_account_global_channel_limit()
             .id(id.to_string())
-            .body(gen::UpdateManagedAccountGlobalChannelLimitRequest {
+            .body(generated::UpdateManagedAccountGlobalChannelLimitRequest {
                 channel_limit: Some(4),
             })
             .send(),
@@ -215,7 +215,7 @@ async fn the_client_sends_what_the_generated_builders_send_for_all_twelve_operat
     pair!(
         g.list_organization_users()
             .filter_email("a b+c@example.com")
-            .filter_user_status(gen::ListOrganizationUsersFilterUserStatus::Blocked)
+            .filter_user_status(generated::ListOrganizationUsersFilterUserStatus::Blocked)
             .include_groups(true)
             .page_number(page(3))
             .page_size(page(5))

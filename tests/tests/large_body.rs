@@ -6,7 +6,6 @@
 //! process holds only this test, its mock and its client.
 
 use serde_json::json;
-use telnyx_accounts::Client;
 use telnyx_accounts_mock::{Fault, FaultRule, MockServer};
 
 mod support;
@@ -22,11 +21,7 @@ fn peak_rss() -> Option<u64> {
 #[tokio::test]
 async fn f28_a_30_mb_body_decodes() {
     let mock = MockServer::start().await;
-    let client = Client::builder()
-        .api_key(mock.api_key())
-        .base_url(mock.base_url())
-        .build()
-        .expect("client");
+    let client = support::client(&mock);
     let id = support::enabled_id(&mock);
     // The mock's own JSON for the account, padded to 30 MB.
     let mut body = support::raw_json(&mock, &format!("/managed_accounts/{id}")).await;

@@ -25,31 +25,18 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 use telnyx_accounts::secret::expose_secrets;
 use telnyx_accounts::{Client, Error};
-use telnyx_accounts_mock::{Fault, FaultRule, MockServer};
+use telnyx_accounts_mock::{Fault, FaultRule};
 
-mod support;
+use crate::support::{self, Bench};
 
 const ID: &str = "f65ceda4-6522-4ad6-aede-98de83385123";
 
 /// Every operation with a JSON 200 response, and its schema.
 fn json_operations() -> Vec<(String, &'static Value)> {
-    let mut out = Vec::new();
-    for item in support::official_spec()["paths"]
-        .as_object()
-        .expect("paths")
-        .values()
-    {
-        for op in item.as_object().expect("path item").values() {
-            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
-                continue;
-            };
-            let response = support::resolve(&op["responses"]["200"]);
-            if let Some(schema) = response.pointer("/content/application~1json/schema") {
-                out.push((id.to_owned(), schema));
-            }
-        }
-    }
-    out
+    support::json_200s()
+        .into_iter()
+        .map(|(id, content)| (id, &content["schema"]))
+        .collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -72,10 +59,11 @@ fn full(name: &str, schema: &'static Value) -> Value {
         .copied()
         .find(|t| *t != "null")
         .unwrap_or("null");
-    if ty != "object" && ty != "array" {
-        if let Some(example) = schema.get("example") {
-            return example.clone();
-        }
+    if ty != "object"
+        && ty != "array"
+        && let Some(example) = schema.get("example")
+    {
+        return example.clone();
     }
     match ty {
         "object" => {
@@ -235,43 +223,10 @@ fn data_is_the_object(op_id: &str, schema: &'static Value) -> bool {
     is_object
 }
 
-struct Bench {
-    rt: tokio::runtime::Runtime,
-    mock: MockServer,
-    client: Client,
-}
-
 impl Bench {
-    fn new() -> Self {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let mock = rt.block_on(MockServer::start());
-        let client = Client::builder()
-            .api_key(mock.api_key())
-            .base_url(mock.base_url())
-            .max_retries(0)
-            .build()
-            .expect("client");
-        Bench { rt, mock, client }
-    }
-
     /// Serves `body` once as `op_id`'s 200 and decodes it with the client.
     fn decode(&self, op_id: &str, body: &Value) -> Outcome {
-        self.mock.inject(
-            FaultRule::new(Fault::json_200(body.to_string()))
-                .operation(op_id)
-                .times(1),
-        );
-        let result = self.rt.block_on(call(op_id)(&self.client));
-        assert_eq!(
-            self.mock.pending_faults(),
-            0,
-            "{op_id}: the body was not served"
-        );
-        result
+        self.serve(op_id, Fault::json_200(body.to_string()), call(op_id))
     }
 }
 

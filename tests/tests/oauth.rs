@@ -11,7 +11,7 @@
 //! are the time a token has to age into the refresh margin (2 s, or 1.1 s);
 //! the mock's latency only makes concurrent requests overlap.
 
-mod support;
+use crate::support::{self, quick};
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -21,7 +21,7 @@ use telnyx_accounts::{
     ApiErrorKind, Client, ClientBuilder, Error, RetryPolicy, RetryStop, TOKEN_OPERATION,
 };
 use telnyx_accounts_mock::{Fault, FaultRule, MockServer, RecordedRequest};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 const ID: &str = "client-id-0123";
@@ -57,14 +57,6 @@ fn builder(mock: &MockServer) -> ClientBuilder {
 
 fn client(mock: &MockServer) -> Client {
     builder(mock).build().expect("client")
-}
-
-/// A fast policy for tests that retry: 10 ms backoff.
-fn quick(retries: u32) -> RetryPolicy {
-    RetryPolicy::default()
-        .max_retries(retries)
-        .initial_backoff(Duration::from_millis(10))
-        .max_backoff(Duration::from_millis(10))
 }
 
 fn token_requests(mock: &MockServer) -> Vec<RecordedRequest> {
@@ -154,29 +146,9 @@ async fn recorder() -> (std::net::SocketAddr, Arc<Mutex<Vec<Vec<u8>>>>) {
         while let Ok((mut stream, _)) = listener.accept().await {
             let seen = Arc::clone(&seen);
             tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                let head_end = loop {
-                    if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        break p + 4;
-                    }
-                    match stream.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
+                let Some((head, buf, _)) = support::read_request(&mut stream).await else {
+                    return;
                 };
-                let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
-                let len: usize = head
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .and_then(|v| v.trim().parse().ok())
-                    .unwrap_or(0);
-                while buf.len() < head_end + len {
-                    match stream.read(&mut chunk).await {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
-                }
                 let body = if head.contains("/oauth/token") {
                     r#"{"access_token":"fixture-access-token","token_type":"bearer","expires_in":3600}"#
                 } else {

@@ -12,6 +12,18 @@ use telnyx_accounts_mock::MockServer;
 const ID: &str = "env-client-id";
 const SECRET: &str = "env-client-secret-0123456789";
 
+// SAFETY (both): this binary runs one test, so nothing else in the process
+// reads or writes the environment at the same time: the test sets the
+// variables between calls, on its own thread, and the mock's threads only
+// serve requests.
+fn set_env(name: &str, value: &str) {
+    unsafe { std::env::set_var(name, value) }
+}
+
+fn remove_env(name: &str) {
+    unsafe { std::env::remove_var(name) }
+}
+
 /// Sets exactly these of the three credential variables (`None`: unset).
 fn set(api_key: Option<&str>, id: Option<&str>, secret: Option<&str>) {
     for (name, value) in [
@@ -20,8 +32,8 @@ fn set(api_key: Option<&str>, id: Option<&str>, secret: Option<&str>) {
         (CLIENT_SECRET_ENV, secret),
     ] {
         match value {
-            Some(v) => std::env::set_var(name, v),
-            None => std::env::remove_var(name),
+            Some(v) => set_env(name, v),
+            None => remove_env(name),
         }
     }
 }
@@ -40,7 +52,7 @@ async fn from_env_with_each_combination_of_variables() {
         .client_credentials(ID, SECRET)
         .start()
         .await;
-    std::env::set_var(BASE_URL_ENV, mock.base_url());
+    set_env(BASE_URL_ENV, &mock.base_url());
     let key = mock.api_key().to_owned();
 
     // Each working combination: how the client authenticated, as the mock
@@ -144,5 +156,5 @@ async fn from_env_with_each_combination_of_variables() {
     assert_eq!(client.client_id(), None);
 
     set(None, None, None);
-    std::env::remove_var(BASE_URL_ENV);
+    remove_env(BASE_URL_ENV);
 }

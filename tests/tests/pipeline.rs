@@ -7,30 +7,13 @@ use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
 use telnyx_accounts::hooks::{AttemptOutcome, AttemptRequest, Hook, RequestCounter};
-use telnyx_accounts::{
-    ApiErrorKind, Client, ClientBuilder, Error, RetryBudget, RetryPolicy, RetryStop,
-};
+use telnyx_accounts::{ApiErrorKind, Client, Error, RetryBudget, RetryPolicy, RetryStop};
 use telnyx_accounts_mock::{Fault, FaultRule, MockServer, RecordedRequest, RetryHint};
 
-fn builder(mock: &MockServer) -> ClientBuilder {
-    Client::builder()
-        .api_key(mock.api_key())
-        .base_url(mock.base_url())
-}
-
-fn client(mock: &MockServer) -> Client {
-    builder(mock).build().expect("client")
-}
+use crate::support::{builder, client, quick, seen};
 
 fn last(mock: &MockServer) -> RecordedRequest {
     mock.requests().pop().expect("a request was made")
-}
-
-fn seen(mock: &MockServer, op: &str) -> usize {
-    mock.requests()
-        .iter()
-        .filter(|r| r.operation_id == Some(op))
-        .count()
 }
 
 /// A mock whose retrieve of the returned account always answers 503.
@@ -43,14 +26,6 @@ async fn retrieve_always_503() -> (MockServer, uuid::Uuid) {
             .always(),
     );
     (mock, id)
-}
-
-/// A fast policy for tests that retry: 10 ms backoff.
-fn quick(retries: u32) -> RetryPolicy {
-    RetryPolicy::default()
-        .max_retries(retries)
-        .initial_backoff(Duration::from_millis(10))
-        .max_backoff(Duration::from_millis(10))
 }
 
 // ---------------------------------------------------------------------------

@@ -28,27 +28,19 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{Map, Value};
 use telnyx_accounts::{Client, Error};
-use telnyx_accounts_mock::{Fault, FaultRule, MockServer};
+use telnyx_accounts_mock::Fault;
 
 const CASES: u32 = 96;
 
-mod support;
+use crate::support::{self, Bench};
 
 /// The JSON schema of `op_id`'s 200 response.
 fn response_schema(op_id: &str) -> &'static Value {
-    for item in support::official_spec()["paths"]
-        .as_object()
-        .expect("paths")
-        .values()
-    {
-        for op in item.as_object().expect("path item").values() {
-            if op.get("operationId").and_then(Value::as_str) == Some(op_id) {
-                let resp = support::resolve(&op["responses"]["200"]);
-                return &resp["content"]["application/json"]["schema"];
-            }
-        }
-    }
-    panic!("no operation {op_id}")
+    support::json_200s()
+        .into_iter()
+        .find(|(id, _)| id == op_id)
+        .map(|(_, content)| &content["schema"])
+        .unwrap_or_else(|| panic!("no operation {op_id} with a JSON 200"))
 }
 
 // ---------------------------------------------------------------------------
@@ -307,53 +299,21 @@ fn targets() -> Vec<(&'static str, Call)> {
     ]
 }
 
-struct Bench {
-    rt: tokio::runtime::Runtime,
-    mock: MockServer,
-    client: Client,
-}
-
 impl Bench {
-    fn new() -> Self {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let mock = rt.block_on(MockServer::start());
-        let client = Client::builder()
-            .api_key(mock.api_key())
-            .base_url(mock.base_url())
-            .max_retries(0)
-            .build()
-            .expect("client");
-        Bench { rt, mock, client }
-    }
-
     /// Serves `body` (once) as the 200 of `op_id` and makes the call.
-    fn serve(
+    fn serve_raw(
         &self,
         op_id: &str,
         content_type: &str,
         body: Vec<u8>,
         call: Call,
     ) -> Result<(), Error> {
-        self.mock.inject(
-            FaultRule::new(Fault::Raw {
-                status: 200,
-                content_type: content_type.to_owned(),
-                body: body.into(),
-            })
-            .operation(op_id)
-            .times(1),
-        );
-        let result = self.rt.block_on(call(&self.client));
-        assert_eq!(
-            self.mock.pending_faults(),
-            0,
-            "{op_id}: the body was not served"
-        );
-        result
+        let fault = Fault::Raw {
+            status: 200,
+            content_type: content_type.to_owned(),
+            body: body.into(),
+        };
+        self.serve(op_id, fault, call)
     }
 }
 
@@ -426,7 +386,7 @@ fn schema_bodies_decode_exactly_when_they_fit(op_id: &'static str) {
     runner()
         .run(&strategy, |(value, fits)| {
             let body = serde_json::to_vec(&value).expect("serialize");
-            let result = bench.serve(op_id, "application/json", body.clone(), call);
+            let result = bench.serve_raw(op_id, "application/json", body.clone(), call);
             fitting.fetch_add(usize::from(fits), Ordering::Relaxed);
             decodes_iff_it_fits(op_id, &body, fits, result)
         })
@@ -508,7 +468,7 @@ fn arbitrary_bytes_that_are_not_json_are_decode_errors() {
         .run(&(0..targets.len(), bytes), |(i, body)| {
             let (op, call) = targets[i];
             let json = serde_json::from_slice::<Value>(&body).is_ok();
-            let result = bench.serve(op, "application/json", body.clone(), call);
+            let result = bench.serve_raw(op, "application/json", body.clone(), call);
             if json {
                 ok_or_decode(op, result, &ok)
             } else {
@@ -521,7 +481,7 @@ fn arbitrary_bytes_that_are_not_json_are_decode_errors() {
     let rows = AtomicUsize::new(0);
     runner()
         .run(&vec(any::<u8>(), 0..512), |body| {
-            let result = bench.serve(
+            let result = bench.serve_raw(
                 "GetOrganizationUsersGroupsReport",
                 "text/csv",
                 body.clone(),
@@ -531,10 +491,11 @@ fn arbitrary_bytes_that_are_not_json_are_decode_errors() {
                 },
             );
             ok_or_decode("groups_report_rows", result, &rows)?;
-            let result = bench.serve("GetOrganizationUsersGroupsReport", "text/csv", body, |c| {
-                let f = c.organizations().users().groups_report_csv();
-                Box::pin(async move { f.await.map(drop) })
-            });
+            let result =
+                bench.serve_raw("GetOrganizationUsersGroupsReport", "text/csv", body, |c| {
+                    let f = c.organizations().users().groups_report_csv();
+                    Box::pin(async move { f.await.map(drop) })
+                });
             prop_assert!(result.is_ok(), "CSV text: {result:?}");
             Ok(())
         })

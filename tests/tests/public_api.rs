@@ -7,7 +7,7 @@
 //! updated, so it shows up in review as a diff of that file:
 //!
 //! ```text
-//! UPDATE_PUBLIC_API=1 cargo test -p telnyx-accounts-tests --test public_api
+//! UPDATE_PUBLIC_API=1 cargo test -p telnyx-accounts-tests --test main public_api
 //! ```
 //!
 //! How: `cargo rustdoc` writes the crate's rustdoc JSON (an unstable rustdoc
@@ -29,7 +29,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-mod support;
+use crate::support;
 
 fn snapshot() -> PathBuf {
     support::manifest_dir()
@@ -156,7 +156,7 @@ fn the_public_api_matches_the_snapshot() {
     panic!(
         "the public API of telnyx-accounts changed ({} removed, {} added):\n\n{diff}\n\
          If the change is meant, update the snapshot and commit it with the change:\n    \
-         UPDATE_PUBLIC_API=1 cargo test -p telnyx-accounts-tests --test public_api",
+         UPDATE_PUBLIC_API=1 cargo test -p telnyx-accounts-tests --test main public_api",
         old.difference(&new).count(),
         new.difference(&old).count(),
     );

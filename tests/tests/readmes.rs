@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-mod support;
+use crate::support;
 
 fn repo() -> PathBuf {
     support::manifest_dir()

@@ -20,23 +20,10 @@ use std::time::{Duration, Instant};
 use telnyx_accounts::{ApiErrorKind, Client, Error};
 use telnyx_accounts_mock::{Fault, FaultRule, MockServer, RetryHint};
 
+use crate::support::{builder, client, quick, seen};
+
 /// No scenario here legitimately takes longer.
 const OUTER: Duration = Duration::from_secs(10);
-
-fn client(mock: &MockServer) -> Client {
-    Client::builder()
-        .api_key(mock.api_key())
-        .base_url(mock.base_url())
-        .build()
-        .expect("client")
-}
-
-fn seen(mock: &MockServer, op: &str) -> usize {
-    mock.requests()
-        .iter()
-        .filter(|r| r.operation_id == Some(op))
-        .count()
-}
 
 /// Runs `call`, failing the test if it takes longer than [`OUTER`];
 /// returns its result and how long it took.
@@ -62,11 +49,15 @@ async fn a_502_carrying_x_ratelimit_reset_is_retried_after_the_backoff_not_the_r
             .header("x-ratelimit-remaining", "7")
             .header("x-ratelimit-limit", "100"),
     );
-    let (result, took) = timed(client(&mock).managed_accounts().retrieve(id)).await;
+    // The quick policy's backoffs: 10 ms each, minus up to 25 %.
+    let client = builder(&mock)
+        .retry_policy(quick(2))
+        .build()
+        .expect("client");
+    let (result, took) = timed(client.managed_accounts().retrieve(id)).await;
     assert_eq!(result.expect("third attempt succeeds").id, id);
     assert_eq!(seen(&mock, "RetrieveManagedAccount"), 3);
-    // Backoffs of 0.5 s and 1 s, each minus up to 25 %: 1.125 s to 1.5 s.
-    assert!(took >= Duration::from_millis(1_100), "{took:?}");
+    assert!(took >= Duration::from_millis(15), "{took:?}");
     assert!(
         took < Duration::from_secs(4),
         "waited for the reset: {took:?}"
@@ -83,9 +74,7 @@ async fn a_removal_whose_response_was_lost_is_not_retried_into_a_404() {
         FaultRule::new(Fault::StallBody(Duration::from_secs(5)))
             .operation("DeleteOrganizationUser"),
     );
-    let client = Client::builder()
-        .api_key(mock.api_key())
-        .base_url(mock.base_url())
+    let client = builder(&mock)
         .timeout(Duration::from_millis(300))
         .build()
         .expect("client");
@@ -136,9 +125,7 @@ async fn a_retry_after_longer_than_the_cap_is_returned_at_once_with_the_full_val
 async fn is_retryable_is_false_for_a_create_that_may_have_gone_through() {
     let mock = MockServer::start().await;
     let id = mock.accounts()[0].id;
-    let client = Client::builder()
-        .api_key(mock.api_key())
-        .base_url(mock.base_url())
+    let client = builder(&mock)
         .timeout(Duration::from_millis(300))
         .max_retries(0)
         .build()
@@ -167,9 +154,10 @@ async fn is_retryable_is_false_for_a_create_that_may_have_gone_through() {
         .expect_err("500");
     assert!(!err.is_retryable(), "{err:?}");
 
-    // A 429 says it was not processed: safe to send again.
+    // A 429 says it was not processed: safe to send again. (A short
+    // Retry-After: the client holds its next calls for it.)
     mock.inject(
-        FaultRule::new(Fault::RateLimited(RetryHint::Seconds(1))).operation("CreateManagedAccount"),
+        FaultRule::new(Fault::RateLimited(RetryHint::Millis(10))).operation("CreateManagedAccount"),
     );
     let err = client
         .managed_accounts()
@@ -286,9 +274,7 @@ impl telnyx_accounts::Hook for SlowAfterFirst {
 #[tokio::test]
 async fn a_retry_with_no_time_left_is_reported_not_sent() {
     let mock = MockServer::start().await;
-    let client = Client::builder()
-        .api_key(mock.api_key())
-        .base_url(mock.base_url())
+    let client = builder(&mock)
         .deadline(Duration::from_millis(250))
         .hook(SlowAfterFirst(Duration::from_millis(400)))
         .build()
@@ -320,9 +306,7 @@ async fn a_retry_with_no_time_left_is_reported_not_sent() {
 async fn a_failing_call_stops_after_the_attempts_its_policy_allows() {
     let mock = MockServer::start().await;
     mock.inject(FaultRule::new(Fault::Status(503)).always());
-    let client = Client::builder()
-        .api_key(mock.api_key())
-        .base_url(mock.base_url())
+    let client = builder(&mock)
         .retry_policy(telnyx_accounts::RetryPolicy::none())
         .build()
         .expect("client");

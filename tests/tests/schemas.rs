@@ -24,13 +24,13 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use telnyx_accounts::{
-    AllocatableChannels, Balance, ChannelLimit, Client, GroupsReportRow, ManagedAccount,
+    AllocatableChannels, Balance, ChannelLimit, GroupsReportRow, ManagedAccount,
     ManagedAccountListing, ManagedAccountSort, ManagedAccountStatus, OrganizationUser, Page,
     PageMeta, UserGroup, UserStatus,
 };
 use telnyx_accounts_mock::{Fault, FaultRule, MockServer};
 
-mod support;
+use crate::support;
 
 /// `{"data": T}`: the single-object responses and the groups report.
 #[derive(Deserialize, JsonSchema)]
@@ -124,27 +124,6 @@ fn component_model(component: &str) -> Model {
     }
 }
 
-/// The operations with a JSON 200, and that response.
-fn json_responses() -> Vec<(String, &'static Value)> {
-    let mut out = Vec::new();
-    for item in support::official_spec()["paths"]
-        .as_object()
-        .expect("paths")
-        .values()
-    {
-        for op in item.as_object().expect("path item").values() {
-            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
-                continue;
-            };
-            let content = &support::resolve(&op["responses"]["200"])["content"]["application/json"];
-            if content.is_object() {
-                out.push((id.to_owned(), content));
-            }
-        }
-    }
-    out
-}
-
 /// The component schemas reachable from `schema`, by name.
 fn components(schema: &'static Value, out: &mut BTreeMap<String, &'static Value>) {
     match schema {
@@ -199,7 +178,7 @@ fn every_response_example_of_the_official_spec_fits_our_models() {
     let mut failures = Vec::new();
     let mut checked = BTreeMap::<&str, usize>::new();
 
-    let responses = json_responses();
+    let responses = support::json_200s();
     assert_eq!(responses.len(), 12);
     let mut used = BTreeMap::new();
     for (op_id, content) in &responses {
@@ -269,11 +248,7 @@ async fn the_csv_example_parses_into_rows_that_fit_their_schema() {
         })
         .operation("GetOrganizationUsersGroupsReport"),
     );
-    let client = Client::builder()
-        .api_key(mock.api_key())
-        .base_url(mock.base_url())
-        .build()
-        .unwrap();
+    let client = support::client(&mock);
     let rows = client
         .organizations()
         .users()

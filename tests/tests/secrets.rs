@@ -5,6 +5,10 @@
 //! the client secret, the Basic credentials and every access token appear
 //! in none of them either, nor in what hooks see. And the `Authorization`
 //! header does not follow a redirect to another host.
+//!
+//! A test binary of its own: it installs the process's global `tracing`
+//! subscriber and the `log` -> `tracing` bridge (see `bridge_log_records`),
+//! which would reach every other test in the process.
 
 use std::fmt::{Debug, Display};
 use std::io::Write;
@@ -17,7 +21,7 @@ use serde_json::json;
 use telnyx_accounts::hooks::{AttemptOutcome, AttemptRequest, Hook};
 use telnyx_accounts::{ApiErrorKind, Client, Error, ManagedAccount, RetryPolicy};
 use telnyx_accounts_mock::{AccountStatus, Fault, FaultRule, MockServer, RetryHint};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 mod support;
@@ -765,29 +769,9 @@ async fn tiny_server(
             let log = Arc::clone(&log);
             let respond = Arc::clone(&respond);
             tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                let head_end = loop {
-                    if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        break p + 4;
-                    }
-                    match stream.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
+                let Some((head, buf, head_end)) = support::read_request(&mut stream).await else {
+                    return;
                 };
-                let head = String::from_utf8_lossy(&buf[..head_end]).to_lowercase();
-                let body_len: usize = head
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .and_then(|v| v.trim().parse().ok())
-                    .unwrap_or(0);
-                while buf.len() < head_end + body_len {
-                    match stream.read(&mut chunk).await {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
-                }
                 let body = String::from_utf8_lossy(&buf[head_end..]).into_owned();
                 log.lock().unwrap().push(format!("{head}{body}"));
                 let response = respond(&head);

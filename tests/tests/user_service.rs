@@ -22,7 +22,7 @@ use telnyx_accounts::models::{
 use telnyx_accounts::pagination::PageMetaBuilder;
 use telnyx_accounts::secret::{expose_secrets, REDACTED};
 use telnyx_accounts::{
-    AllocatableChannels, Amount, Balance, ChannelLimit, Client, GroupsReportRow, ManagedAccount,
+    AllocatableChannels, Amount, Balance, ChannelLimit, GroupsReportRow, ManagedAccount,
     ManagedAccountListing, ManagedAccountRecordType, ManagedAccountSort, ManagedAccountStatus,
     OrganizationUser, Page, PageMeta, SecretString, UserGroup, UserRecordType, UserStatus,
 };
@@ -202,11 +202,7 @@ struct AccountCache {
 #[tokio::test]
 async fn an_account_is_stored_and_restored_with_its_key_through_the_opt_in() {
     let mock = MockServer::start().await;
-    let client = Client::builder()
-        .api_key(mock.api_key())
-        .base_url(mock.base_url())
-        .build()
-        .unwrap();
+    let client = crate::support::client(&mock);
     let created = client
         .managed_accounts()
         .create("Larry's Cat Food Inc")

@@ -216,13 +216,13 @@ pub fn adapt(official: &Value) -> Result<Value, AdaptError> {
                 allowlist::PATH_ITEM,
             )?;
             for method in METHODS {
-                if let Some(op) = item_map.get(*method) {
-                    if get_str(op, "operationId").is_none() {
-                        return Err(err(
-                            format!("{} {path_str}", method.to_uppercase()),
-                            "has no operationId, so it cannot be matched to the SDK's operations",
-                        ));
-                    }
+                if let Some(op) = item_map.get(*method)
+                    && get_str(op, "operationId").is_none()
+                {
+                    return Err(err(
+                        format!("{} {path_str}", method.to_uppercase()),
+                        "has no operationId, so it cannot be matched to the SDK's operations",
+                    ));
                 }
             }
             out_paths.insert(path.clone(), Value::Mapping(out_item));

@@ -412,35 +412,34 @@ fn scan_items(
     // when the run ends.
     let mut other: Option<usize> = None;
     while i < tokens.len() {
-        if starts_special(tokens, i) {
-            if let Some(start) = other.take() {
-                collect_paths(&tokens[start..i], &mut modules[id].paths);
-            }
+        if starts_special(tokens, i)
+            && let Some(start) = other.take()
+        {
+            collect_paths(&tokens[start..i], &mut modules[id].paths);
         }
         // Attributes: `#[cfg(test)]` skips the item; `#[path = ".."]` is kept
         // for the `mod` it is on; strings naming paths are edges.
-        if is_punct(tokens.get(i), '#') {
-            if let Some(TokenTree::Group(g)) = tokens.get(i + 1) {
-                if g.delimiter() == Delimiter::Bracket {
-                    let inner: Vec<TokenTree> = g.stream().into_iter().collect();
-                    match ident(inner.first()).as_deref() {
-                        Some("cfg") if is_test_cfg(&inner) => {
-                            i = skip_item(tokens, i + 2);
-                            path_attr = None;
-                            continue;
-                        }
-                        Some("path") => {
-                            if let Some(TokenTree::Literal(l)) = inner.get(2) {
-                                path_attr = Some(l.to_string().trim_matches('"').to_owned());
-                            }
-                        }
-                        Some("doc") => {}
-                        _ => collect_paths(&inner, &mut modules[id].paths),
-                    }
-                    i += 2;
+        if is_punct(tokens.get(i), '#')
+            && let Some(TokenTree::Group(g)) = tokens.get(i + 1)
+            && g.delimiter() == Delimiter::Bracket
+        {
+            let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+            match ident(inner.first()).as_deref() {
+                Some("cfg") if is_test_cfg(&inner) => {
+                    i = skip_item(tokens, i + 2);
+                    path_attr = None;
                     continue;
                 }
+                Some("path") => {
+                    if let Some(TokenTree::Literal(l)) = inner.get(2) {
+                        path_attr = Some(l.to_string().trim_matches('"').to_owned());
+                    }
+                }
+                Some("doc") => {}
+                _ => collect_paths(&inner, &mut modules[id].paths),
             }
+            i += 2;
+            continue;
         }
         let word = ident(tokens.get(i));
         match word.as_deref() {
@@ -493,10 +492,10 @@ fn scan_items(
                 }
             }
             Some("fn" | "struct" | "enum" | "union" | "trait" | "type" | "static" | "const") => {
-                if let Some(name) = ident(tokens.get(i + 1)) {
-                    if !matches!(name.as_str(), "fn" | "mut" | "unsafe" | "async" | "_") {
-                        modules[id].defined.insert(name);
-                    }
+                if let Some(name) = ident(tokens.get(i + 1))
+                    && !matches!(name.as_str(), "fn" | "mut" | "unsafe" | "async" | "_")
+                {
+                    modules[id].defined.insert(name);
                 }
             }
             Some("macro_rules") if is_punct(tokens.get(i + 1), '!') => {

@@ -20,8 +20,8 @@ use crate::runtime::transport::Transport;
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), telnyx_accounts::Error> {
 /// # let mock = telnyx_accounts_mock::MockServer::start().await;
-/// # std::env::set_var("TELNYX_API_KEY", mock.api_key());
-/// # std::env::set_var("TELNYX_BASE_URL", mock.base_url());
+/// # unsafe { std::env::set_var("TELNYX_API_KEY", mock.api_key()) };
+/// # unsafe { std::env::set_var("TELNYX_BASE_URL", mock.base_url()) };
 /// let client = telnyx_accounts::Client::from_env()?;
 /// let page = client.managed_accounts().list().page_size(50).await?;
 /// println!("{} of {} accounts", page.data.len(), page.meta.total_results);

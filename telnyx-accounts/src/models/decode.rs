@@ -16,7 +16,7 @@
 //! never takes the second pass.
 
 use serde::de::DeserializeOwned;
-use telnyx_accounts_gen::types as gen;
+use telnyx_accounts_gen::types as generated;
 
 use crate::models::{
     normalize_timestamps, remove_nulls, AllocatableChannels, ChannelLimit, FromGenerated,
@@ -48,13 +48,13 @@ fn data<T>(data: Option<T>) -> Result<T, Failure> {
 
 /// `{"data": ManagedAccount}`: create, retrieve, update, disable, enable.
 pub(crate) fn managed_account(body: &[u8]) -> Result<ManagedAccount, Failure> {
-    let envelope: gen::ManagedAccountResponse = json(body)?;
+    let envelope: generated::ManagedAccountResponse = json(body)?;
     data(envelope.data).map(ManagedAccount::from_generated)
 }
 
 /// A page of the managed-accounts list.
 pub(crate) fn managed_account_page(body: &[u8]) -> Result<Page<ManagedAccountListing>, Failure> {
-    let page: gen::ManagedAccountMultiListingPage = json(body)?;
+    let page: generated::ManagedAccountMultiListingPage = json(body)?;
     Ok(Page::from_generated(page))
 }
 
@@ -63,20 +63,20 @@ pub(crate) fn user_page(
     body: &[u8],
     include_groups: bool,
 ) -> Result<Page<OrganizationUser>, Failure> {
-    let page: gen::OrganizationUserPage = json(body)?;
+    let page: generated::OrganizationUserPage = json(body)?;
     Ok(users_page(page, include_groups))
 }
 
 /// `{"data": OrganizationUser}`: retrieve and remove.
 pub(crate) fn user(body: &[u8], include_groups: bool) -> Result<OrganizationUser, Failure> {
-    let envelope: gen::OrganizationUserResponse = json(body)?;
+    let envelope: generated::OrganizationUserResponse = json(body)?;
     let user = data(envelope.data)?;
     Ok(OrganizationUser::from_gen(user, include_groups))
 }
 
 /// The JSON groups report.
 pub(crate) fn groups_report(body: &[u8]) -> Result<Vec<OrganizationUser>, Failure> {
-    let list: gen::OrganizationUserWithGroupsList = json(body)?;
+    let list: generated::OrganizationUserWithGroupsList = json(body)?;
     Ok(list
         .data
         .into_iter()
@@ -106,13 +106,13 @@ pub(crate) fn groups_report_rows(body: &[u8]) -> Result<Vec<GroupsReportRow>, Fa
 
 /// `{"data": ...}` of the allocatable-channels call.
 pub(crate) fn channels(body: &[u8]) -> Result<AllocatableChannels, Failure> {
-    let envelope: gen::ManagedAccountsGlobalOutboundChannelsResponse = json(body)?;
+    let envelope: generated::ManagedAccountsGlobalOutboundChannelsResponse = json(body)?;
     data(envelope.data).map(AllocatableChannels::from_generated)
 }
 
 /// `{"data": ...}` of the channel-limit update.
 pub(crate) fn channel_limit(body: &[u8]) -> Result<ChannelLimit, Failure> {
-    let envelope: gen::SingleManagedAccountGlobalOutboundChannelsResponse = json(body)?;
+    let envelope: generated::SingleManagedAccountGlobalOutboundChannelsResponse = json(body)?;
     data(envelope.data).map(ChannelLimit::from_generated)
 }
 

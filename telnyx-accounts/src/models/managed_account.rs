@@ -4,7 +4,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use telnyx_accounts_gen::types as gen;
+use telnyx_accounts_gen::types as generated;
 use uuid::Uuid;
 
 use super::enums::ManagedAccountRecordType;
@@ -372,11 +372,11 @@ builder! {
     }
 }
 
-impl FromGenerated<gen::ManagedAccount> for ManagedAccount {
-    fn from_generated(g: gen::ManagedAccount) -> Self {
+impl FromGenerated<generated::ManagedAccount> for ManagedAccount {
+    fn from_generated(g: generated::ManagedAccount) -> Self {
         Self {
             id: g.id,
-            record_type: open_value!(g.record_type, gen::ManagedAccountRecordType),
+            record_type: open_value!(g.record_type, generated::ManagedAccountRecordType),
             email: g.email,
             api_key: SecretString::from(g.api_key),
             api_token: SecretString::from(g.api_token),
@@ -392,11 +392,14 @@ impl FromGenerated<gen::ManagedAccount> for ManagedAccount {
     }
 }
 
-impl FromGenerated<gen::ManagedAccountMultiListing> for ManagedAccountListing {
-    fn from_generated(g: gen::ManagedAccountMultiListing) -> Self {
+impl FromGenerated<generated::ManagedAccountMultiListing> for ManagedAccountListing {
+    fn from_generated(g: generated::ManagedAccountMultiListing) -> Self {
         Self {
             id: g.id,
-            record_type: open_value!(g.record_type, gen::ManagedAccountMultiListingRecordType),
+            record_type: open_value!(
+                g.record_type,
+                generated::ManagedAccountMultiListingRecordType
+            ),
             email: g.email,
             api_user: g.api_user,
             manager_account_id: g.manager_account_id,
@@ -409,8 +412,8 @@ impl FromGenerated<gen::ManagedAccountMultiListing> for ManagedAccountListing {
     }
 }
 
-impl FromGenerated<gen::ManagedAccountBalance> for Balance {
-    fn from_generated(g: gen::ManagedAccountBalance) -> Self {
+impl FromGenerated<generated::ManagedAccountBalance> for Balance {
+    fn from_generated(g: generated::ManagedAccountBalance) -> Self {
         Self {
             available_credit: g.available_credit.map(Amount),
             balance: g.balance.map(Amount),
@@ -418,13 +421,13 @@ impl FromGenerated<gen::ManagedAccountBalance> for Balance {
             currency: g.currency,
             record_type: g
                 .record_type
-                .map(|r| open_value!(r, gen::ManagedAccountBalanceRecordType)),
+                .map(|r| open_value!(r, generated::ManagedAccountBalanceRecordType)),
         }
     }
 }
 
-impl FromGenerated<gen::ManagedAccountsGlobalOutboundChannels> for AllocatableChannels {
-    fn from_generated(g: gen::ManagedAccountsGlobalOutboundChannels) -> Self {
+impl FromGenerated<generated::ManagedAccountsGlobalOutboundChannels> for AllocatableChannels {
+    fn from_generated(g: generated::ManagedAccountsGlobalOutboundChannels) -> Self {
         Self {
             allocatable_global_outbound_channels: g.allocatable_global_outbound_channels,
             total_global_channels_allocated: g.total_global_channels_allocated,
@@ -434,8 +437,8 @@ impl FromGenerated<gen::ManagedAccountsGlobalOutboundChannels> for AllocatableCh
     }
 }
 
-impl FromGenerated<gen::SingleManagedAccountGlobalOutboundChannels> for ChannelLimit {
-    fn from_generated(g: gen::SingleManagedAccountGlobalOutboundChannels) -> Self {
+impl FromGenerated<generated::SingleManagedAccountGlobalOutboundChannels> for ChannelLimit {
+    fn from_generated(g: generated::SingleManagedAccountGlobalOutboundChannels) -> Self {
         Self {
             id: g.id,
             channel_limit: g.channel_limit,

@@ -32,7 +32,7 @@ where
 mod tests {
     use super::*;
     use serde::de::DeserializeOwned;
-    use telnyx_accounts_gen::types as gen;
+    use telnyx_accounts_gen::types as generated;
 
     fn decode_without_nulls<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
         let mut value: Value = serde_json::from_slice(body).ok()?;
@@ -43,15 +43,15 @@ mod tests {
     #[test]
     fn null_arrays_read_as_absent_and_required_nulls_still_fail() {
         let body = br#"{"data":null,"meta":null}"#;
-        assert!(serde_json::from_slice::<gen::OrganizationUserPage>(body).is_err());
-        let page: gen::OrganizationUserPage = decode_without_nulls(body).unwrap();
+        assert!(serde_json::from_slice::<generated::OrganizationUserPage>(body).is_err());
+        let page: generated::OrganizationUserPage = decode_without_nulls(body).unwrap();
         assert!(page.data.is_empty() && page.meta.is_none());
 
         let body = br#"{"data":[{"id":"u1","groups":null,"email":null}]}"#;
-        let page: gen::OrganizationUserPage = decode_without_nulls(body).unwrap();
+        let page: generated::OrganizationUserPage = decode_without_nulls(body).unwrap();
         assert_eq!(page.data[0].id.as_deref(), Some("u1"));
 
         let body = br#"{"data":[{"id":null,"email":"a@b.c","groups":null,"created_at":"2018-02-02T22:25:27.521Z","record_type":"organization_sub_user","user_status":"enabled"}]}"#;
-        assert!(decode_without_nulls::<gen::OrganizationUserWithGroupsList>(body).is_none());
+        assert!(decode_without_nulls::<generated::OrganizationUserWithGroupsList>(body).is_none());
     }
 }

@@ -86,7 +86,7 @@
 //! see accounts created during a walk, sort by `created_at` ascending: they
 //! are then added at the end, not before your position.
 use serde::{Deserialize, Serialize};
-use telnyx_accounts_gen::types as gen;
+use telnyx_accounts_gen::types as generated;
 
 use crate::error::RateLimit;
 use crate::models::{FromGenerated, ManagedAccountListing, OrganizationUser};
@@ -274,20 +274,20 @@ impl PageMetaBuilder {
     }
 }
 
-impl FromGenerated<gen::PaginationMeta> for PageMeta {
-    fn from_generated(m: gen::PaginationMeta) -> Self {
+impl FromGenerated<generated::PaginationMeta> for PageMeta {
+    fn from_generated(m: generated::PaginationMeta) -> Self {
         Self::from_parts(m.page_number, m.page_size, m.total_pages, m.total_results)
     }
 }
 
-impl FromGenerated<gen::UsersPaginationMeta> for PageMeta {
-    fn from_generated(m: gen::UsersPaginationMeta) -> Self {
+impl FromGenerated<generated::UsersPaginationMeta> for PageMeta {
+    fn from_generated(m: generated::UsersPaginationMeta) -> Self {
         Self::from_parts(m.page_number, m.page_size, m.total_pages, m.total_results)
     }
 }
 
-impl FromGenerated<gen::ManagedAccountMultiListingPage> for Page<ManagedAccountListing> {
-    fn from_generated(page: gen::ManagedAccountMultiListingPage) -> Self {
+impl FromGenerated<generated::ManagedAccountMultiListingPage> for Page<ManagedAccountListing> {
+    fn from_generated(page: generated::ManagedAccountMultiListingPage) -> Self {
         Self::new(
             page.data
                 .into_iter()
@@ -301,7 +301,7 @@ impl FromGenerated<gen::ManagedAccountMultiListingPage> for Page<ManagedAccountL
 /// A users page. `include_groups` says whether groups were asked for
 /// (absent and empty look alike on the wire).
 pub(crate) fn users_page(
-    page: gen::OrganizationUserPage,
+    page: generated::OrganizationUserPage,
     include_groups: bool,
 ) -> Page<OrganizationUser> {
     Page::new(

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use telnyx_accounts_gen::types as gen;
+use telnyx_accounts_gen::types as generated;
 
 use super::enums::{UserRecordType, UserStatus};
 use super::{builder, null_as_default, open_value, FromGenerated};
@@ -224,13 +224,13 @@ impl From<GroupsReportCsvRow> for GroupsReportRow {
 impl OrganizationUser {
     /// Converts a generated user. A user without `id` is kept with `""`
     /// (the spec makes `id` optional).
-    pub(crate) fn from_gen(g: gen::OrganizationUser, groups_requested: bool) -> Self {
+    pub(crate) fn from_gen(g: generated::OrganizationUser, groups_requested: bool) -> Self {
         Self {
             id: g.id.unwrap_or_default(),
             email: g.email,
             user_status: g
                 .user_status
-                .map(|s| open_value!(s, gen::OrganizationUserUserStatus)),
+                .map(|s| open_value!(s, generated::OrganizationUserUserStatus)),
             record_type: g.record_type.map(UserRecordType::from),
             created_at: g.created_at,
             last_sign_in_at: g.last_sign_in_at,
@@ -247,14 +247,14 @@ impl OrganizationUser {
     }
 }
 
-impl FromGenerated<gen::OrganizationUserWithGroups> for OrganizationUser {
-    fn from_generated(g: gen::OrganizationUserWithGroups) -> Self {
+impl FromGenerated<generated::OrganizationUserWithGroups> for OrganizationUser {
+    fn from_generated(g: generated::OrganizationUserWithGroups) -> Self {
         Self {
             id: g.id,
             email: Some(g.email),
             user_status: Some(open_value!(
                 g.user_status,
-                gen::OrganizationUserWithGroupsUserStatus
+                generated::OrganizationUserWithGroupsUserStatus
             )),
             record_type: Some(UserRecordType::from(g.record_type)),
             created_at: Some(g.created_at),
@@ -270,8 +270,8 @@ impl FromGenerated<gen::OrganizationUserWithGroups> for OrganizationUser {
     }
 }
 
-impl FromGenerated<gen::UserGroupReference> for UserGroup {
-    fn from_generated(g: gen::UserGroupReference) -> Self {
+impl FromGenerated<generated::UserGroupReference> for UserGroup {
+    fn from_generated(g: generated::UserGroupReference) -> Self {
         Self {
             id: g.id,
             name: g.name,

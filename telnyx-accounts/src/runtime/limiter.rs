@@ -218,13 +218,13 @@ impl Limiter {
                 Err(TryAcquireError::NoPermits) => {
                     // A hold this call cannot wait out fails it before it
                     // queues for a slot (off the fast path: no lock there).
-                    if let Some(pacer) = &self.pacer {
-                        if let Err(wait) = pacer.check_hold(Instant::now(), deadline, max_hold) {
-                            return Err(Refused::Held {
-                                wait,
-                                waited: Duration::ZERO,
-                            });
-                        }
+                    if let Some(pacer) = &self.pacer
+                        && let Err(wait) = pacer.check_hold(Instant::now(), deadline, max_hold)
+                    {
+                        return Err(Refused::Held {
+                            wait,
+                            waited: Duration::ZERO,
+                        });
                     }
                     let start = Instant::now();
                     let slot = within(deadline, slots.acquire()).await;

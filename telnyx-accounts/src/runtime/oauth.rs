@@ -332,12 +332,11 @@ impl TokenSource {
                 if let Some(t) = state.token.as_ref().filter(|t| t.epoch == state.epoch) {
                     return Ok(t.lease());
                 }
-                if let Some((epoch, e)) = &state.failure {
-                    if *epoch == state.epoch {
-                        if let Some(copy) = copy_for(e, for_operation) {
-                            return Err(copy);
-                        }
-                    }
+                if let Some((epoch, e)) = &state.failure
+                    && *epoch == state.epoch
+                    && let Some(copy) = copy_for(e, for_operation)
+                {
+                    return Err(copy);
                 }
             } else if let Some(t) = &state.token {
                 // Nothing completed, but the token may do after all (the

@@ -421,10 +421,10 @@ fn seconds(secs: f64) -> Option<Duration> {
 /// (seconds), the last only when it is about this response: on a 429, or
 /// when `x-ratelimit-remaining` is 0.
 pub(crate) fn server_delay(status: u16, headers: &HeaderMap) -> Option<Duration> {
-    if let Some(ms) = header_str(headers, &RETRY_AFTER_MS).and_then(|v| v.parse::<f64>().ok()) {
-        if let Some(d) = seconds(ms / 1000.0) {
-            return Some(d);
-        }
+    if let Some(ms) = header_str(headers, &RETRY_AFTER_MS).and_then(|v| v.parse::<f64>().ok())
+        && let Some(d) = seconds(ms / 1000.0)
+    {
+        return Some(d);
     }
     if let Some(v) = header_str(headers, &RETRY_AFTER) {
         if let Ok(secs) = v.parse::<f64>() {

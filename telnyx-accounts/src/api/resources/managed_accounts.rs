@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use reqwest::Method;
-use telnyx_accounts_gen::types as gen;
+use telnyx_accounts_gen::types as generated;
 
 use super::checks::{check_contains, check_page};
 use crate::api::id::Id;
@@ -435,7 +435,7 @@ impl CreateManagedAccount {
         if self.business_name.trim().is_empty() {
             return Err(Error::invalid("business_name", "is empty"));
         }
-        let body = gen::CreateManagedAccountRequest {
+        let body = generated::CreateManagedAccountRequest {
             business_name: self.business_name,
             email: self.email,
             password: self.password.map(|p| p.expose_secret().to_owned()),
@@ -546,7 +546,7 @@ impl UpdateManagedAccount {
 
     /// Sends the request; the account with the response's metadata.
     pub async fn send_with_response(self) -> Result<Response<ManagedAccount>> {
-        let body = gen::UpdateManagedAccountRequest {
+        let body = generated::UpdateManagedAccountRequest {
             managed_account_allow_custom_pricing: self.managed_account_allow_custom_pricing,
         };
         let call = Call::new(&UPDATE).id(self.id.checked()?).json(&body)?;
@@ -618,7 +618,7 @@ impl EnableManagedAccount {
 
     /// Sends the request; the account with the response's metadata.
     pub async fn send_with_response(self) -> Result<Response<ManagedAccount>> {
-        let body = gen::EnableManagedAccountRequest {
+        let body = generated::EnableManagedAccountRequest {
             reenable_all_connections: self.reenable_all_connections,
         };
         let call = Call::new(&ENABLE).id(self.id.checked()?).json(&body)?;
@@ -662,7 +662,7 @@ impl UpdateGlobalChannelLimit {
         if self.channel_limit.is_some_and(|l| l < 0) {
             return Err(Error::invalid("channel_limit", "must be 0 or more"));
         }
-        let body = gen::UpdateManagedAccountGlobalChannelLimitRequest {
+        let body = generated::UpdateManagedAccountGlobalChannelLimitRequest {
             channel_limit: self.channel_limit,
         };
         let call = Call::new(&CHANNEL_LIMIT)
