@@ -41,7 +41,9 @@ scratch="$root/bench/.scratch"
 results="$scratch/all"
 rm -rf "$results"
 mkdir -p "$results"
-target="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+target="$(target_dir)"
 
 QUICK="${QUICK:-0}"
 SKIP="${SKIP:-}"

@@ -26,16 +26,13 @@ scratch="$root/bench/.scratch"
 mkdir -p "$scratch"
 RUNS="${RUNS:-7}"
 N="${N:-20000}"
-target="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+target="$(target_dir)"
 
 echo "== building" >&2
 cargo build --release -p telnyx-accounts-mock --bin telnyx-accounts-mock >&2
-bench_bin="$(cargo bench -p telnyx-accounts --bench per_call --no-run --message-format=json 2>/dev/null \
-  | python3 -c 'import json,sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "per_call" and m.get("executable"):
-        print(m["executable"])')"
+bench_bin="$(bench_binary per_call)"
 mock_bin="$target/release/telnyx-accounts-mock"
 
 mock_pid=""

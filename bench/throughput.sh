@@ -29,7 +29,9 @@ root="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
 cd "$root"
 scratch="$root/bench/.scratch"
 mkdir -p "$scratch"
-target="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+target="$(target_dir)"
 EXPORT_RUNS="${EXPORT_RUNS:-5}"
 BULK_RUNS="${BULK_RUNS:-2}"
 BULK_ACCOUNTS="${BULK_ACCOUNTS:-2000}"
@@ -43,12 +45,7 @@ cargo build --release -p telnyx-accounts-mock --bin telnyx-accounts-mock
 cargo build --release -p telnyx-accounts --example bulk_disable
 mock_bin="$target/release/telnyx-accounts-mock"
 bulk_bin="$target/release/examples/bulk_disable"
-export_bin="$(cargo bench -p telnyx-accounts --bench export --no-run --message-format=json 2>/dev/null \
-  | python3 -c 'import json,sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "export" and m.get("executable"):
-        print(m["executable"])')"
+export_bin="$(bench_binary export)"
 
 echo "== official SDKs (into $scratch)"
 [[ -x "$scratch/py/bin/python" ]] || python3 -m venv "$scratch/py"

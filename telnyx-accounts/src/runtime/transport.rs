@@ -408,15 +408,7 @@ impl Transport {
             span: span.clone(),
         };
         let done = attempts.run().instrument(span).await?;
-        let Success {
-            status,
-            headers,
-            body,
-            too_large,
-        } = done.success;
-        if too_large {
-            return Err(self.too_large(status, headers, &body));
-        }
+        let (status, headers, body) = self.within_cap(done.success, |b| Cow::Borrowed(b))?;
         let meta = ResponseMeta {
             status,
             rate_limit: done.rate_limit,
@@ -430,15 +422,30 @@ impl Transport {
         }
     }
 
-    /// The error of a success body longer than `max_response_body_size`
-    /// (`start`: what was read of it).
-    fn too_large(&self, status: u16, headers: HeaderMap, start: &[u8]) -> Error {
+    /// A success's status, headers and body; or, for a body longer than
+    /// `max_response_body_size`, the error that names the limit, its snippet
+    /// taken from what was read as `shown` gives it (the token call masks
+    /// the token).
+    fn within_cap(
+        &self,
+        success: Success,
+        shown: impl FnOnce(&[u8]) -> Cow<'_, [u8]>,
+    ) -> Result<(u16, HeaderMap, Bytes)> {
+        let Success {
+            status,
+            headers,
+            body,
+            too_large,
+        } = success;
+        if !too_large {
+            return Ok((status, headers, body));
+        }
         let limit = self.config.max_response_body_size;
         let message = format!(
             "the response body is longer than the client's limit of {limit} bytes \
              (ClientBuilder::max_response_body_size); the rest was not read"
         );
-        self.decode_error(status, headers, start, &message)
+        Err(self.decode_error(status, headers, &shown(&body), &message))
     }
 
     /// A decode error with a short, secret-free snippet of the body.
@@ -577,15 +584,8 @@ impl Transport {
                 span: span.clone(),
             };
             let done = attempts.run().instrument(span).await?;
-            let Success {
-                status,
-                headers,
-                body,
-                too_large,
-            } = done.success;
-            if too_large {
-                return Err(self.too_large(status, headers, &oauth::mask_access_token(&body)));
-            }
+            let (status, headers, body) =
+                self.within_cap(done.success, |b| Cow::Owned(oauth::mask_access_token(b)))?;
             match oauth::parse_token_response(&body) {
                 Ok(fetched) => {
                     tracing::debug!(

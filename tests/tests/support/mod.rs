@@ -17,8 +17,8 @@ use telnyx_accounts_mock::{Fault, FaultRule, MockServer};
 /// runs tests in the package's directory). Never the path compiled in: a
 /// test binary reused from a build in another checkout, as after CI's
 /// fresh clone shares the target directory, must read this checkout, not
-/// the one it was compiled in (`.ci/run` checks that no test uses
-/// `env!("CARGO_MANIFEST_DIR")`).
+/// the one it was compiled in (`.ci/run` checks that no test reads the
+/// manifest directory through `env!`, at compile time).
 pub fn manifest_dir() -> PathBuf {
     std::env::var_os("CARGO_MANIFEST_DIR")
         .map(PathBuf::from)
