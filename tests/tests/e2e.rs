@@ -797,21 +797,16 @@ fn expected_order(
     kept.into_iter().map(|a| a.id).collect()
 }
 
-#[tokio::test]
-async fn paging_thousands_of_accounts_with_every_filter_and_sort() {
+/// Every filter, in one sort order, over 3,000 accounts: the stream, `pages()`
+/// and `collect_all()` agree with the mock's own order, one request a page.
+/// One test per sort order, so that the five run side by side.
+async fn paging_thousands_of_accounts_with_every_filter(sort: Option<ManagedAccountSort>) {
     let mock = MockServer::builder().accounts(3000).start().await;
     let client = client(&mock);
     let accounts = mock.accounts();
     assert_eq!(accounts.len(), 3000);
     let by_id: HashMap<Uuid, &MockAccount> = accounts.iter().map(|a| (a.id, a)).collect();
 
-    let sorts = [
-        None,
-        Some(ManagedAccountSort::CreatedAt),
-        Some(ManagedAccountSort::CreatedAtDesc),
-        Some(ManagedAccountSort::Email),
-        Some(ManagedAccountSort::EmailDesc),
-    ];
     let filters = [
         (Filter::Default, 250),
         (Filter::IncludeCancelled, 250),
@@ -822,78 +817,106 @@ async fn paging_thousands_of_accounts_with_every_filter_and_sort() {
         (Filter::EmailContains("SMITH"), 13),
         (Filter::DisabledWithEmail("example"), 50),
     ];
-    for sort in sorts {
-        for (filter, size) in filters {
-            let what = format!("{filter:?} sorted {sort:?}, {size} a page");
-            let expected = expected_order(&accounts, filter, sort);
-            assert!(!expected.is_empty(), "{what}: nothing to page");
-            let request = || {
-                let list = filter.apply(client.managed_accounts().list().page_size(size));
-                match sort {
-                    Some(s) => list.sort(s),
-                    None => list,
-                }
-            };
+    for (filter, size) in filters {
+        let what = format!("{filter:?} sorted {sort:?}, {size} a page");
+        let expected = expected_order(&accounts, filter, sort);
+        assert!(!expected.is_empty(), "{what}: nothing to page");
+        let request = || {
+            let list = filter.apply(client.managed_accounts().list().page_size(size));
+            match sort {
+                Some(s) => list.sort(s),
+                None => list,
+            }
+        };
 
-            // the stream: every item once, in order
-            mock.clear_requests();
-            let streamed: Vec<ManagedAccountListing> =
-                request().into_stream().try_collect().await.unwrap();
-            let ids: Vec<Uuid> = streamed.iter().map(|a| a.id).collect();
-            assert_eq!(ids.len(), expected.len(), "{what}");
+        // the stream: every item once, in order
+        mock.clear_requests();
+        let streamed: Vec<ManagedAccountListing> =
+            request().into_stream().try_collect().await.unwrap();
+        let ids: Vec<Uuid> = streamed.iter().map(|a| a.id).collect();
+        assert_eq!(ids.len(), expected.len(), "{what}");
+        assert_eq!(
+            ids.iter().collect::<HashSet<_>>().len(),
+            ids.len(),
+            "{what}: repeated items"
+        );
+        assert_eq!(ids, expected, "{what}");
+        let total_pages = expected.len().div_ceil(size as usize);
+        assert_eq!(seen(&mock, LIST), total_pages, "{what}: one request a page");
+        for item in &streamed {
+            let want = by_id[&item.id];
+            assert_eq!(item.email, want.email);
             assert_eq!(
-                ids.iter().collect::<HashSet<_>>().len(),
-                ids.len(),
-                "{what}: repeated items"
+                item.organization_name.as_deref(),
+                Some(want.organization_name.as_str())
             );
-            assert_eq!(ids, expected, "{what}");
-            let total_pages = expected.len().div_ceil(size as usize);
-            assert_eq!(seen(&mock, LIST), total_pages, "{what}: one request a page");
-            for item in &streamed {
-                let want = by_id[&item.id];
-                assert_eq!(item.email, want.email);
-                assert_eq!(
-                    item.organization_name.as_deref(),
-                    Some(want.organization_name.as_str())
-                );
-                assert_eq!(
-                    item.managed_account_allow_custom_pricing,
-                    Some(want.managed_account_allow_custom_pricing)
-                );
-                assert_eq!(
-                    item.created_at.timestamp_millis(),
-                    chrono::DateTime::parse_from_rfc3339(&want.created_at)
-                        .unwrap()
-                        .timestamp_millis()
-                );
-            }
-
-            // pages(): consistent meta
-            let pages: Vec<_> = request().pages().try_collect().await.unwrap();
-            assert_eq!(pages.len(), total_pages, "{what}");
-            for (i, page) in pages.iter().enumerate() {
-                assert_eq!(page.meta.page_number, i as u64 + 1, "{what}");
-                assert_eq!(page.meta.page_size, u64::from(size), "{what}");
-                assert_eq!(page.meta.total_pages, total_pages as u64, "{what}");
-                assert_eq!(page.meta.total_results, expected.len() as u64, "{what}");
-                let full = i + 1 < total_pages;
-                if full {
-                    assert_eq!(page.data.len(), size as usize, "{what}");
-                    assert!(page.has_next_page());
-                } else {
-                    assert!(!page.has_next_page());
-                }
-            }
-            let paged: Vec<ManagedAccountListing> =
-                pages.into_iter().flat_map(|p| p.data).collect();
-            assert_eq!(paged, streamed, "{what}");
-
-            // collect_all(): the same as the stream
-            let all = request().collect_all().await.unwrap();
-            assert_eq!(all, streamed, "{what}");
+            assert_eq!(
+                item.managed_account_allow_custom_pricing,
+                Some(want.managed_account_allow_custom_pricing)
+            );
+            assert_eq!(
+                item.created_at.timestamp_millis(),
+                chrono::DateTime::parse_from_rfc3339(&want.created_at)
+                    .unwrap()
+                    .timestamp_millis()
+            );
         }
-    }
 
+        // pages(): consistent meta
+        let pages: Vec<_> = request().pages().try_collect().await.unwrap();
+        assert_eq!(pages.len(), total_pages, "{what}");
+        for (i, page) in pages.iter().enumerate() {
+            assert_eq!(page.meta.page_number, i as u64 + 1, "{what}");
+            assert_eq!(page.meta.page_size, u64::from(size), "{what}");
+            assert_eq!(page.meta.total_pages, total_pages as u64, "{what}");
+            assert_eq!(page.meta.total_results, expected.len() as u64, "{what}");
+            let full = i + 1 < total_pages;
+            if full {
+                assert_eq!(page.data.len(), size as usize, "{what}");
+                assert!(page.has_next_page());
+            } else {
+                assert!(!page.has_next_page());
+            }
+        }
+        let paged: Vec<ManagedAccountListing> = pages.into_iter().flat_map(|p| p.data).collect();
+        assert_eq!(paged, streamed, "{what}");
+
+        // collect_all(): the same as the stream
+        let all = request().collect_all().await.unwrap();
+        assert_eq!(all, streamed, "{what}");
+    }
+}
+
+#[tokio::test]
+async fn paging_thousands_of_accounts_in_the_default_order() {
+    paging_thousands_of_accounts_with_every_filter(None).await;
+}
+
+#[tokio::test]
+async fn paging_thousands_of_accounts_by_creation() {
+    paging_thousands_of_accounts_with_every_filter(Some(ManagedAccountSort::CreatedAt)).await;
+}
+
+#[tokio::test]
+async fn paging_thousands_of_accounts_by_creation_descending() {
+    paging_thousands_of_accounts_with_every_filter(Some(ManagedAccountSort::CreatedAtDesc)).await;
+}
+
+#[tokio::test]
+async fn paging_thousands_of_accounts_by_email() {
+    paging_thousands_of_accounts_with_every_filter(Some(ManagedAccountSort::Email)).await;
+}
+
+#[tokio::test]
+async fn paging_thousands_of_accounts_by_email_descending() {
+    paging_thousands_of_accounts_with_every_filter(Some(ManagedAccountSort::EmailDesc)).await;
+}
+
+#[tokio::test]
+async fn a_walk_from_page_three_of_thousands_yields_the_rest() {
+    let mock = MockServer::builder().accounts(3000).start().await;
+    let client = client(&mock);
+    let accounts = mock.accounts();
     // A walk from page 3 yields the rest, and the page numbers sent are 3, 4, ...
     mock.clear_requests();
     let expected = expected_order(&accounts, Filter::Default, Some(ManagedAccountSort::Email));
