@@ -1,12 +1,12 @@
 //! The TLS features (`rustls`, the default; `rustls-ring`; `native-tls`; or
 //! none): whichever set is on, the default HTTP client builds with no
 //! process-wide setup and speaks plain HTTP to the mock. CI runs this file
-//! with no default features and with `rustls-ring`, besides the default.
+//! with `rustls-ring` alone, besides the default (`cargo test --workspace`).
 //!
 //! A test binary of its own: "no process-wide setup" (such as a rustls
 //! crypto provider installed as the process default) holds only in a
-//! process where no other test made one; and CI builds it alone under each
-//! TLS feature, which is quicker than building every suite again.
+//! process where no other test made one; and CI builds it alone under
+//! `rustls-ring`, which is quicker than building every suite again.
 
 use telnyx_accounts::Client;
 use telnyx_accounts_mock::MockServer;
