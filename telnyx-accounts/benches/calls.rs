@@ -9,6 +9,9 @@
 //! `client-walk0` (`n` walks of every account, the client with prefetch 1
 //! or 0). A run with `n = 0` counts the fixed cost (runtime, clients, TLS
 //! roots, warm-up); `(count(n) - count(0)) / n` is the cost per call.
+//! Mode `sizes` prints the size of one `retrieve` call's future on each
+//! side (the client's: what `.await` on the builder boxes, and `send()`'s)
+//! and sends nothing.
 //! Without arguments (as `cargo bench` runs it) it does nothing.
 
 mod common;
@@ -31,6 +34,21 @@ fn main() {
         let client = common::client(&base);
         let http = common::bare_client();
         let ids = common::some_ids(&client, 16).await;
+        if mode == "sizes" {
+            let id = ids[0].as_str();
+            let send_future = client.managed_accounts().retrieve(id).send();
+            let boxed =
+                std::future::IntoFuture::into_future(client.managed_accounts().retrieve(id));
+            let bare_future = common::bare_retrieve(&http, &base, id);
+            // What `.await` on the builder boxes (the size behind the box).
+            println!("client_future_bytes={}", std::mem::size_of_val(&*boxed));
+            println!(
+                "client_send_future_bytes={}",
+                std::mem::size_of_val(&send_future)
+            );
+            println!("bare_future_bytes={}", std::mem::size_of_val(&bare_future));
+            return;
+        }
         // Warm both connection pools.
         common::bare_retrieve(&http, &base, &ids[0]).await;
         client

@@ -112,7 +112,12 @@ macro_rules! sends {
             >;
 
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                // What `send()` does, without `send()`'s own copy of the
+                // builder in the boxed future (an async fn keeps its
+                // arguments for its whole life).
+                Box::pin(::futures::FutureExt::map(self.send_with_response(), |r| {
+                    r.map($crate::Response::into_inner)
+                }))
             }
         }
     };

@@ -227,7 +227,9 @@ impl Limiter {
                         });
                     }
                     let start = Instant::now();
-                    let slot = within(deadline, slots.acquire()).await;
+                    // Boxed, as the wait below: off the fast path, and
+                    // kept out of the size of every call's future.
+                    let slot = Box::pin(within(deadline, slots.acquire())).await;
                     permit.concurrency_wait = start.elapsed();
                     match slot {
                         Some(Ok(slot)) => slot,
@@ -248,7 +250,7 @@ impl Limiter {
                 Some(k) => k,
                 None => {
                     let start = Instant::now();
-                    let k = within(deadline, pacer.wait(deadline, max_hold)).await;
+                    let k = Box::pin(within(deadline, pacer.wait(deadline, max_hold))).await;
                     permit.rate_limit_wait = start.elapsed();
                     let waited = permit.concurrency_wait + permit.rate_limit_wait;
                     match k {

@@ -49,6 +49,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
@@ -121,7 +122,7 @@ impl Call {
     pub(crate) fn id(mut self, id: &str) -> Self {
         // A UUID (letters, digits, `-`) is the same percent-encoded: no
         // second copy of it.
-        let encoded = if id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        let encoded = if crate::api::id::is_plain(id) {
             Cow::Borrowed(id)
         } else {
             Cow::Owned(progenitor_client::encode_path(id))
@@ -155,9 +156,7 @@ impl Call {
     /// The JSON body (the generated request type, so unset fields stay off
     /// the wire), serialized once for every attempt.
     pub(crate) fn json(mut self, body: &impl Serialize) -> Result<Self> {
-        let bytes = serde_json::to_vec(body)
-            .map_err(|e| Error::invalid("body", format!("cannot be serialized: {e}")))?;
-        self.body = Some(Bytes::from(bytes));
+        self.body = Some(json_bytes(body)?);
         Ok(self)
     }
 
@@ -171,7 +170,7 @@ impl Call {
     /// replacing what the typed setters put under the same name. Without
     /// extras the call is untouched: the body is re-read only when there
     /// are body fields to add.
-    fn with_extras(mut self, extras: &Extras) -> Result<Self> {
+    fn add_extras(&mut self, extras: &Extras) -> Result<()> {
         if !extras.query.is_empty() {
             self.query
                 .retain(|(k, _)| !extras.query.iter().any(|(name, _)| name == k));
@@ -192,10 +191,17 @@ impl Call {
                 None => serde_json::Map::new(),
             };
             fields.extend(extras.body.iter().map(|(k, v)| (k.clone(), v.clone())));
-            self = self.json(&fields)?;
+            self.body = Some(json_bytes(&fields)?);
         }
-        Ok(self)
+        Ok(())
     }
+}
+
+/// `body` as JSON.
+fn json_bytes(body: &impl Serialize) -> Result<Bytes> {
+    serde_json::to_vec(body)
+        .map(Bytes::from)
+        .map_err(|e| Error::invalid("body", format!("cannot be serialized: {e}")))
 }
 
 /// Per-request overrides of the client's settings.
@@ -365,7 +371,7 @@ impl Transport {
     /// (which says what did not fit, if anything).
     pub(crate) async fn send<T>(
         &self,
-        call: Call,
+        mut call: Call,
         opts: &RequestOptions,
         decode: impl FnOnce(&[u8]) -> std::result::Result<T, String>,
     ) -> Result<Response<T>> {
@@ -384,7 +390,8 @@ impl Transport {
         if let Some(n) = opts.max_retries {
             policy = policy.max_retries(n);
         }
-        let call = call.with_extras(&opts.extras)?;
+        // In place: a second `Call` would stay in the call's future.
+        call.add_extras(&opts.extras)?;
         let op = call.op;
         let span = tracing::info_span!(
             "telnyx.request",
@@ -611,13 +618,17 @@ impl Transport {
     /// Sends one attempt and reads the body: a success's whole, up to the
     /// client's `max_response_body_size` (past it, only that much, marked
     /// `too_large`), an error's up to [`ERROR_BODY_LIMIT`].
-    async fn attempt(&self, request: reqwest::Request) -> std::result::Result<Success, Failure> {
-        let mut response = self
-            .config
-            .http
-            .execute(request)
-            .await
-            .map_err(Failure::Connection)?;
+    ///
+    /// Takes the request already handed to reqwest (`sent`, a small boxed
+    /// future) rather than the request itself, and reads the body through
+    /// a borrow: an argument stays in an async fn's future for its whole
+    /// life, and each call's future is that much larger (`benches/calls.rs
+    /// sizes`).
+    async fn attempt(
+        &self,
+        sent: impl Future<Output = reqwest::Result<reqwest::Response>>,
+    ) -> std::result::Result<Success, Failure> {
+        let mut response = sent.await.map_err(Failure::Connection)?;
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
         if response.status().is_success() {
@@ -627,7 +638,7 @@ impl Transport {
                 // Announced too long: not worth reading.
                 (Bytes::new(), BodyEnd::OverLimit)
             } else {
-                read_bounded(response, limit).await
+                read_bounded(&mut response, limit).await
             };
             match end {
                 BodyEnd::Complete | BodyEnd::OverLimit => Ok(Success {
@@ -640,7 +651,7 @@ impl Transport {
             }
         } else {
             // An error body is informative, not essential: what arrived.
-            let (body, _) = read_bounded(response, ERROR_BODY_LIMIT).await;
+            let (body, _) = read_bounded(&mut response, ERROR_BODY_LIMIT).await;
             Err(Failure::Status {
                 status,
                 headers,
@@ -693,7 +704,7 @@ impl Attempts<'_> {
         }
     }
 
-    async fn run(self) -> Result<Done> {
+    async fn run(&self) -> Result<Done> {
         let t = self.transport;
         let op = self.call.op;
         let idempotency = op.idempotency;
@@ -709,7 +720,7 @@ impl Attempts<'_> {
             // a slot of its own, which it could never get if this call
             // already held one (`max_concurrency(1)`). A token that expires
             // while the call waits for a slot costs one 401 and a refresh.
-            let (authorization, token_epoch) = t.authorization(&self, refused).await?;
+            let (authorization, token_epoch) = t.authorization(self, refused).await?;
             self.span.record("attempt", attempt);
             // Seam 1: a slot and a pass from the limiter, within the deadline.
             let max_hold = self.policy.server_delay_cap();
@@ -751,7 +762,13 @@ impl Attempts<'_> {
             let url = url.take().unwrap_or_else(|| t.url(self.call));
             let request = t.request(self.call, url, self.opts, info, authorization);
             let expires = saturating_at(sent, self.timeout.min(left));
-            let result = match t.timers.within(expires, t.attempt(request)).await {
+            // The attempt's future lives in this block only: one that timed
+            // out is dropped (its connection closed) before any retry wait.
+            let within = {
+                let attempt = std::pin::pin!(t.attempt(t.config.http.execute(request)));
+                t.timers.within(expires, attempt).await
+            };
+            let result = match within {
                 Some(r) => r,
                 None => Err(Failure::Timeout {
                     deadline: left < self.timeout,
@@ -1020,7 +1037,7 @@ enum BodyEnd {
 
 /// Reads a body, at most `limit` bytes of it, chunk by chunk: what
 /// arrived, and how it ended.
-async fn read_bounded(mut response: reqwest::Response, limit: usize) -> (Bytes, BodyEnd) {
+async fn read_bounded(response: &mut reqwest::Response, limit: usize) -> (Bytes, BodyEnd) {
     // The first chunk is kept as it is: a body that arrives whole in one
     // chunk (most, on a keep-alive connection) is not copied.
     let first = match response.chunk().await {
