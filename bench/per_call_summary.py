@@ -1,6 +1,8 @@
-"""Summarises bench/per_call.sh's rows: per mock (rate-limit headers on or
-off) and loop, each measure's median per side and the median (min-max) of
-the round-by-round ratios client / bare."""
+"""Summarises bench/per_call.sh's rows: first the goal (issue 25: the
+client within 1.05x of the floor in loop CPU and loop wall, both loops,
+headers on and off), then per mock (rate-limit headers on or off) and loop,
+each measure's median per side and the median (min-max) of the
+round-by-round ratios client / bare."""
 
 import csv
 import statistics
@@ -18,6 +20,15 @@ MEASURES = [
 ]
 
 
+def pairs_of(rows, headers, mode):
+    """The rounds of one group that have both sides: [{"client": row, "bare": row}]."""
+    by = {}
+    for r in rows:
+        if (r["headers"], r["mode"]) == (headers, mode):
+            by.setdefault(r["round"], {})[r["side"]] = r
+    return [p for p in by.values() if "client" in p and "bare" in p]
+
+
 def main(path):
     rows = []
     with open(path) as f:
@@ -26,14 +37,22 @@ def main(path):
                 r[k] = float(r[k])
             rows.append(r)
     groups = sorted({(r["headers"], r["mode"]) for r in rows}, key=lambda g: (g[0] != "on", g[1] != "seq"))
+    print("| headers | loop | loop CPU, client / bare | loop wall, client / bare | goal: both at most 1.05 |")
+    print("|---|---|---|---|---|")
+    for headers, mode in groups:
+        ratios = {}
+        for key, get in (("cpu", lambda r: r["loop_cpu_ns"]), ("wall", lambda r: r["loop_ns"])):
+            ratios[key] = statistics.median(
+                get(p["client"]) / get(p["bare"]) for p in pairs_of(rows, headers, mode) if get(p["bare"])
+            )
+        worst = max(ratios.values())
+        verdict = "met" if worst <= 1.05 else f"**missed** ({worst:.3f})"
+        print(f"| {headers} | {mode} | {ratios['cpu']:.3f} | {ratios['wall']:.3f} | {verdict} |")
+    print()
     print("| headers | loop | measure | client median | bare median | ratio (median of pairs) | pair ratios min-max |")
     print("|---|---|---|---|---|---|---|")
     for headers, mode in groups:
-        by = {}
-        for r in rows:
-            if (r["headers"], r["mode"]) == (headers, mode):
-                by.setdefault(r["round"], {})[r["side"]] = r
-        pairs = [p for p in by.values() if "client" in p and "bare" in p]
+        pairs = pairs_of(rows, headers, mode)
         for _, name, get, unit in MEASURES:
             c = [get(p["client"]) for p in pairs]
             b = [get(p["bare"]) for p in pairs]
