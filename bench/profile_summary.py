@@ -28,20 +28,20 @@ PARTS = [
     ("memcpy/memmove (moves of futures and buffers)",
      r"\t\[\.\] (__)?mem(cpy|move)"),
     ("malloc/free (glibc and Rust's allocator shims)",
-     r"^libc[.-].*\t\[\.\] .*(malloc|free|realloc|calloc|tcache|arena|memalign)"
+     r"^libc[.-].*\t\[\.\] .*(malloc|free|realloc|calloc|tcache|arena|memalign|unlink_chunk|_int_)"
      r"|__rust_(alloc|dealloc|realloc)|__rdl_|alloc::alloc::"),
     ("limiter (`telnyx_accounts::runtime::limiter`)",
      r"telnyx_accounts::runtime::limiter::"),
     ("attempt timer (`telnyx_accounts::runtime::timer`, tokio's time driver)",
      r"telnyx_accounts::runtime::timer::|tokio::time::|tokio::runtime::time::"),
-    ("decoding (serde, serde_json, the generated types, the public model)",
-     r"serde|telnyx_accounts_gen::|telnyx_accounts::models::(decode|generated|managed_account|user|enums|nulls|timestamps|pagination)"),
+    ("decoding (serde, serde_json, chrono, the generated types, the public model)",
+     r"serde|chrono::|telnyx_accounts_gen::|telnyx_accounts::models::(decode|generated|managed_account|user|enums|nulls|timestamps|pagination)"),
     ("the client's own code (`telnyx_accounts::`; `tracing::Instrumented::poll`, into which the attempt loop is inlined)",
      r"telnyx_accounts::|tracing::instrument::Instrumented"),
     ("tokio runtime (scheduler, I/O driver, sync)",
      r"tokio::|mio::"),
     ("hyper, reqwest, http, url (shared by both sides)",
-     r"hyper|reqwest::|\bhttp::|http_body|httparse|\burl::|form_urlencoded|percent_encoding|\bbytes::|\bwant::|futures_util::"),
+     r"hyper|reqwest::|\bhttp::|http_body|httparse|\burl::|idna::|form_urlencoded|percent_encoding|\bbytes::|\bwant::|futures_util::"),
 ]
 OTHER = "other (libc, std, the bench's own loop, unresolved)"
 
