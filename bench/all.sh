@@ -37,7 +37,8 @@
 #                   criterion's --quick on `retrieve` only, CALLS_N=10 and no
 #                   walks under callgrind, crate counts only for the cold
 #                   build, no per_call, one profile process per side of
-#                   2,000 calls; implies SKIP_SDKS=1 and writes
+#                   2,000 calls (release builds still: a profile of debug
+#                   code says nothing); implies SKIP_SDKS=1 and writes
 #                   bench/.scratch/BENCHMARKS.quick.md instead of BENCHMARKS.md.
 set -euo pipefail
 

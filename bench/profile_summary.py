@@ -97,7 +97,7 @@ def main(directory):
 
     s = settings(directory)
     print(
-        f"`{s.get('mode', 'conc')}` loop, {runs['client']} process(es) per side of "
+        f"`{s.get('mode', 'conc')}` loop, {runs['client']} process{'es' if runs['client'] != 1 else ''} per side of "
         f"{int(s.get('n', 0)):,} calls, the sides alternating; load average "
         f"{s.get('load_start', '?')} at the start, {s.get('load_end', '?')} at the end. "
         "Samples of the client minus those of the floor, as a share of the floor's total "
