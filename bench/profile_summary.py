@@ -94,6 +94,8 @@ def main(directory):
         for (dso, sym), n in samples.items():
             per_part[side][part_of(f"{dso}\t{sym}")] += n
     client_total, bare_total = sum(sides["client"].values()), sum(sides["bare"].values())
+    if not bare_total:
+        raise SystemExit(f"the floor's reports in {directory} hold no samples")
 
     s = settings(directory)
     print(
