@@ -61,7 +61,10 @@ stop_all() {
   fi
   rm -f "$out_dir"/*.data "$out_dir"/*.data.old
 }
-trap stop_all EXIT INT TERM
+trap stop_all EXIT
+# A signal ends the script (the EXIT trap then stops the rest), rather than
+# returning into a loop whose mock is gone.
+trap 'exit 130' INT TERM
 
 mock_out="$scratch/profile_mock.out"
 : >"$mock_out"
