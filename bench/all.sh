@@ -10,6 +10,9 @@
 #                 per-walk instruction counts, client and bare reqwest;
 #   per_call      bench/per_call.sh (CPU and wall per call as whole processes),
 #                 when that script is there;
+#   profile       bench/profile.sh: perf samples of the 64-task loop, client
+#                 vs bare reqwest, grouped into the parts of the hot path
+#                 (bench/profile_summary.py);
 #   memory        benches/memory.rs: peak RSS of walking 50,000 vs 2,500;
 #   sdk_walk      hyperfine: the 50,000-account walk by the Rust client and by
 #                 the official Python and Node SDKs (installed into
@@ -21,17 +24,21 @@
 # between the `<!-- bench:NAME -->` markers of BENCHMARKS.md, each headed by
 # the command that made it and the run's date.
 #
-# Needs cargo, python3 (venv + pip), node + npm, hyperfine, valgrind and GNU
-# time (Debian: apt-get install hyperfine valgrind time). Not part of CI.
+# Needs cargo, python3 (venv + pip), node + npm, hyperfine, valgrind, perf and
+# GNU time (Debian: apt-get install hyperfine valgrind linux-perf time). Not
+# part of CI.
 # Settings (environment):
 #   SKIP_SDKS=1     leaves out sdk_walk, export and bulk (no network, no hyperfine)
 #   SKIP=a,b        leaves out the named parts (criterion, instructions, per_call,
-#                   memory, sdk_walk, throughput, cold_build)
+#                   profile, memory, sdk_walk, throughput, cold_build)
 #   SDK_RUNS=10 EXPORT_RUNS=5 BULK_RUNS=2 BULK_ACCOUNTS=2000 COLD_ROUNDS=2 CALLS_N=400
+#   PROFILE_RUNS=3 PROFILE_N=40000
 #   QUICK=1         a smoke test of this script in minutes: debug builds,
 #                   criterion's --quick on `retrieve` only, CALLS_N=10 and no
 #                   walks under callgrind, crate counts only for the cold
-#                   build, no per_call; implies SKIP_SDKS=1 and writes
+#                   build, no per_call, one profile process per side of
+#                   2,000 calls (release builds still: a profile of debug
+#                   code says nothing); implies SKIP_SDKS=1 and writes
 #                   bench/.scratch/BENCHMARKS.quick.md instead of BENCHMARKS.md.
 set -euo pipefail
 
@@ -52,10 +59,12 @@ if [[ "$QUICK" == 1 ]]; then
   SKIP="$SKIP,per_call"
   profile=(--profile dev); build_profile=(); bin_dir="$target/debug"
   criterion_args=(--quick retrieve); CALLS_N="${CALLS_N:-10}"; walks=0
+  PROFILE_RUNS="${PROFILE_RUNS:-1}"; PROFILE_N="${PROFILE_N:-2000}"
   out="$scratch/BENCHMARKS.quick.md"
 else
   profile=(); build_profile=(--release); bin_dir="$target/release"
   criterion_args=(); CALLS_N="${CALLS_N:-400}"; walks=1
+  PROFILE_RUNS="${PROFILE_RUNS:-3}"; PROFILE_N="${PROFILE_N:-40000}"
   out="$root/BENCHMARKS.md"
 fi
 if [[ "${SKIP_SDKS:-0}" == 1 ]]; then SKIP="$SKIP,sdk_walk,throughput"; fi
@@ -150,6 +159,15 @@ if ! skipped per_call && [[ -f bench/per_call.sh ]]; then
   bash bench/per_call.sh 2>&1 | tee "$results/per_call.log"
   cp "$scratch/per_call.tsv" "$results/per_call.tsv"
   ran per_call "bash bench/per_call.sh"
+fi
+
+if ! skipped profile; then
+  step "where the per-call CPU goes (bench/profile.sh, perf)"
+  # Release builds even under QUICK=1 (as bench/per_call.sh): a profile of
+  # unoptimised code says nothing; QUICK only makes it short.
+  PROFILE_RUNS="$PROFILE_RUNS" N="$PROFILE_N" bash bench/profile.sh 2>&1 | tee "$results/profile.log"
+  cp -r "$scratch/profile" "$results/profile"
+  ran profile "PROFILE_RUNS=$PROFILE_RUNS N=$PROFILE_N bash bench/profile.sh"
 fi
 
 if ! skipped memory; then

@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import summarize  # noqa: E402
 import throughput_summary  # noqa: E402
 
-PARTS = ["criterion", "instructions", "per_call", "memory", "sdk_walk", "export", "bulk", "cold_build"]
+PARTS = ["criterion", "instructions", "per_call", "profile", "memory", "sdk_walk", "export", "bulk", "cold_build"]
 
 
 def captured(fn, *args):
@@ -139,6 +139,16 @@ def part_per_call(results, root):
     return subprocess.run([sys.executable, script, tsv], check=True, capture_output=True, text=True).stdout.strip()
 
 
+def part_profile(results, root):
+    directory = os.path.join(results, "profile")
+    script = os.path.join(root, "bench/profile_summary.py")
+    if not (os.path.isdir(directory) and os.path.exists(script)):
+        return None
+    if not any(re.fullmatch(r"(client|bare)-\d+\.txt", n) for n in os.listdir(directory)):
+        return None
+    return subprocess.run([sys.executable, script, directory], check=True, capture_output=True, text=True).stdout.strip()
+
+
 def part_sdk_walk(results):
     path = os.path.join(results, "sdks.json")
     if not os.path.exists(path):
@@ -227,6 +237,7 @@ def main():
         "criterion": part_criterion(results),
         "instructions": part_instructions(results),
         "per_call": part_per_call(results, root),
+        "profile": part_profile(results, root),
         "memory": part_memory(results, root),
         "sdk_walk": part_sdk_walk(results),
         "export": part_export(results),
