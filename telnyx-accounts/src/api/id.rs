@@ -5,6 +5,7 @@ use std::fmt;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
+use crate::runtime::operation::is_plain;
 
 /// The id of a managed account or user, from a `&str`, `String` or `Uuid`.
 ///
@@ -62,16 +63,6 @@ impl Id {
             None => Ok(id),
         }
     }
-}
-
-/// Whether `s` is letters, digits and `-` only (a UUID is): what a path
-/// takes as it is. Every byte is looked at, with no early exit: a UUID's
-/// mix of digits and letters made the short-circuiting form mispredict a
-/// branch every few bytes (it showed in profiles of a `retrieve` loop).
-pub(crate) fn is_plain(s: &str) -> bool {
-    s.bytes().fold(true, |plain, b| {
-        plain & (b.is_ascii_digit() | (b | 0x20).is_ascii_lowercase() | (b == b'-'))
-    })
 }
 
 impl fmt::Display for Id {
@@ -143,17 +134,5 @@ mod tests {
         for good in ["u1", "f65ceda4-6522-4ad6-aede-98de83385123", "a.b", "ünï"] {
             assert_eq!(Id::from(good).checked().unwrap(), good);
         }
-    }
-
-    #[test]
-    fn plain_is_letters_digits_and_dash_only() {
-        for b in 0..=u8::MAX {
-            let expected = b.is_ascii_alphanumeric() || b == b'-';
-            let text = [b];
-            let s = String::from_utf8_lossy(&text);
-            assert_eq!(is_plain(&s), expected, "byte {b:#04x}");
-        }
-        assert!(is_plain("f65ceda4-6522-4ad6-AEDE-98de83385123"));
-        assert!(!is_plain("f65ceda4-6522-4ad6-aede-98de8338512_"));
     }
 }

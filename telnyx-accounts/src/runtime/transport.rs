@@ -122,7 +122,7 @@ impl Call {
     pub(crate) fn id(mut self, id: &str) -> Self {
         // A UUID (letters, digits, `-`) is the same percent-encoded: no
         // second copy of it.
-        let encoded = if crate::api::id::is_plain(id) {
+        let encoded = if crate::runtime::operation::is_plain(id) {
             Cow::Borrowed(id)
         } else {
             Cow::Owned(progenitor_client::encode_path(id))
