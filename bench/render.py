@@ -58,7 +58,7 @@ def caption(meta, cmds, section):
 
 
 def prefetch_defaults(root):
-    text = open(os.path.join(root, "telnyx-accounts/src/pagination.rs")).read()
+    text = open(os.path.join(root, "telnyx-accounts/src/models/pagination.rs")).read()
     first = re.search(r"pub const DEFAULT_PREFETCH: usize = (\d+);", text)
     cap = re.search(r"pub const DEFAULT_MAX_PREFETCH: usize = (\d+);", text)
     return (first.group(1) if first else "?"), (cap.group(1) if cap else "?")

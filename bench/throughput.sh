@@ -87,10 +87,16 @@ hyperfine --prepare 'sleep 1.1' --runs "$EXPORT_RUNS" --export-json "$scratch/ex
 
 echo "== bulk: disable $BULK_ACCOUNTS enabled accounts, 40 ms, 50 requests/s"
 # The smallest seeded store with exactly BULK_ACCOUNTS enabled accounts.
+# It runs inside $(...), a subshell: the mock it starts is its own to stop
+# (the parent never learns its pid). Left running, each probe's mock kept
+# this script's output pipe open, and `bench/all.sh`'s tee waited for them.
 enabled_in() {
   start_mock --accounts "$1"
-  curl -s -H "Authorization: Bearer $KEY" "$url/managed_accounts?filter%5Bstatus%5D%5Beq%5D=enabled&page%5Bsize%5D=1" \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["meta"]["total_results"])'
+  local total
+  total=$(curl -s -H "Authorization: Bearer $KEY" "$url/managed_accounts?filter%5Bstatus%5D%5Beq%5D=enabled&page%5Bsize%5D=1" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["meta"]["total_results"])')
+  stop_mock
+  echo "$total"
 }
 n=$(( BULK_ACCOUNTS * 5 / 4 - 60 ))
 while [[ "$(enabled_in "$n")" -lt "$BULK_ACCOUNTS" ]]; do n=$((n + 1)); done
