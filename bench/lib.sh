@@ -18,3 +18,30 @@ for line in sys.stdin:
     if m.get("reason") == "compiler-artifact" and m["target"]["name"] == name and m.get("executable"):
         print(m["executable"])' "$1"
 }
+
+# stop_pid PID: stops a background process this script started, if PID is
+# set, and reaps it.
+stop_pid() {
+    if [[ -n "$1" ]]; then
+        kill "$1" 2>/dev/null || true
+        wait "$1" 2>/dev/null || true
+    fi
+}
+
+# start_mock_program BIN OUT ARGS...: starts the mock program on an
+# ephemeral loopback port with ARGS, its stdout to OUT; sets mock_pid and
+# url (read from the program's first line), or exits if it does not start.
+start_mock_program() {
+    local bin=$1 out=$2
+    shift 2
+    : >"$out"
+    "$bin" --port 0 "$@" >"$out" &
+    mock_pid=$!
+    for _ in $(seq 100); do
+        url="$(head -n1 "$out")"
+        [[ "$url" == http://127.0.0.1:* ]] && return 0
+        sleep 0.1
+    done
+    echo "the mock did not start" >&2
+    exit 1
+}

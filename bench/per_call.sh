@@ -36,28 +36,13 @@ bench_bin="$(bench_binary per_call)"
 mock_bin="$target/release/telnyx-accounts-mock"
 
 mock_pid=""
-stop_mock() {
-  if [[ -n "$mock_pid" ]]; then
-    kill "$mock_pid" 2>/dev/null || true
-    wait "$mock_pid" 2>/dev/null || true
-    mock_pid=""
-  fi
-}
+stop_mock() { stop_pid "$mock_pid"; mock_pid=""; }
 trap stop_mock EXIT INT TERM
 
 # Starts the mock with extra flags "$@"; sets mock_pid and url.
 start_mock() {
-  local out="$scratch/per_call_mock.out"
-  : >"$out"
-  "$mock_bin" --port 0 --api-key bench-key --accounts 2000 --users 10 "$@" >"$out" &
-  mock_pid=$!
-  for _ in $(seq 100); do
-    url="$(head -n1 "$out")"
-    [[ "$url" == http://127.0.0.1:* ]] && return 0
-    sleep 0.1
-  done
-  echo "the mock did not start" >&2
-  exit 1
+  start_mock_program "$mock_bin" "$scratch/per_call_mock.out" \
+    --api-key bench-key --accounts 2000 --users 10 "$@"
 }
 
 tsv="$scratch/per_call.tsv"

@@ -49,16 +49,10 @@ mkdir -p "$out_dir"
 mock_pid=""
 perf_pid=""
 stop_all() {
-  if [[ -n "$perf_pid" ]]; then
-    kill "$perf_pid" 2>/dev/null || true
-    wait "$perf_pid" 2>/dev/null || true
-    perf_pid=""
-  fi
-  if [[ -n "$mock_pid" ]]; then
-    kill "$mock_pid" 2>/dev/null || true
-    wait "$mock_pid" 2>/dev/null || true
-    mock_pid=""
-  fi
+  stop_pid "$perf_pid"
+  perf_pid=""
+  stop_pid "$mock_pid"
+  mock_pid=""
   rm -f "$out_dir"/*.data "$out_dir"/*.data.old
 }
 trap stop_all EXIT
@@ -66,17 +60,8 @@ trap stop_all EXIT
 # returning into a loop whose mock is gone.
 trap 'exit 130' INT TERM
 
-mock_out="$scratch/profile_mock.out"
-: >"$mock_out"
-"$mock_bin" --port 0 --api-key bench-key --accounts 2000 --users 10 >"$mock_out" &
-mock_pid=$!
-url=""
-for _ in $(seq 100); do
-  url="$(head -n1 "$mock_out")"
-  [[ "$url" == http://127.0.0.1:* ]] && break
-  sleep 0.1
-done
-[[ "$url" == http://127.0.0.1:* ]] || { echo "the mock did not start" >&2; exit 1; }
+start_mock_program "$mock_bin" "$scratch/profile_mock.out" \
+  --api-key bench-key --accounts 2000 --users 10
 
 # record SIDE ROUND: one recorded process, reduced to SIDE-ROUND.txt.
 record() {
