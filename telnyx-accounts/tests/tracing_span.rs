@@ -147,3 +147,53 @@ async fn a_walk_logs_the_repeats_it_drops() {
     assert_eq!(said.len(), 1, "{out}");
     assert!(said[0].contains("repeats=3"), "{}", said[0]);
 }
+
+/// With OAuth2 client credentials, the token request has a span of its own
+/// that names the call it was made for; the call's span does not carry that
+/// field.
+#[tokio::test(flavor = "current_thread")]
+async fn the_token_request_has_its_own_span_naming_the_call_it_serves() {
+    let (buffer, _guard) = capture();
+    let mock = MockServer::builder()
+        .client_credentials("trace-client-id", "trace-client-secret")
+        .start()
+        .await;
+    let client = Client::builder()
+        .client_credentials("trace-client-id", "trace-client-secret")
+        .base_url(mock.base_url())
+        .build()
+        .expect("client");
+    client
+        .managed_accounts()
+        .list()
+        .await
+        .expect("a page, after a token");
+
+    let out = buffer.text();
+    let closes: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("telnyx.request") && l.contains("close"))
+        .collect();
+    let token = closes
+        .iter()
+        .find(|l| l.contains("operation=\"OAuthToken\""))
+        .unwrap_or_else(|| panic!("no token request span in:\n{out}"));
+    for field in [
+        "method=\"POST\"",
+        "for_operation=\"ListManagedAccounts\"",
+        "status=200",
+    ] {
+        assert!(token.contains(field), "{field} missing from {token}");
+    }
+    // The token request's span sits inside the call's, so its close line
+    // names both; the call's own close line names no token request.
+    let call = closes
+        .iter()
+        .find(|l| l.contains("operation=\"ListManagedAccounts\"") && !l.contains("OAuthToken"))
+        .unwrap_or_else(|| panic!("no call span in:\n{out}"));
+    assert!(!call.contains("for_operation"), "{call}");
+    assert!(
+        !out.contains("trace-client-secret"),
+        "the secret leaked:\n{out}"
+    );
+}

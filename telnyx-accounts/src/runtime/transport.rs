@@ -72,6 +72,27 @@ use crate::runtime::operation::Operation;
 use crate::runtime::response::{request_id, Response, ResponseMeta};
 use crate::runtime::timer::Timers;
 
+/// The `telnyx.request` span of a call (or of the token request made for
+/// `for_operation`); the attempt loop records the empty fields.
+fn request_span(
+    operation: &'static str,
+    method: &'static str,
+    path: &'static str,
+    for_operation: Option<&'static str>,
+) -> tracing::Span {
+    tracing::info_span!(
+        "telnyx.request",
+        operation,
+        method,
+        path,
+        for_operation,
+        attempt = tracing::field::Empty,
+        status = tracing::field::Empty,
+        request_id = tracing::field::Empty,
+        elapsed_ms = tracing::field::Empty,
+    )
+}
+
 /// How much of an error body is kept.
 pub(crate) const ERROR_BODY_LIMIT: usize = 64 * 1024;
 /// How much of a body a decode error shows.
@@ -393,16 +414,7 @@ impl Transport {
         // In place: a second `Call` would stay in the call's future.
         call.add_extras(&opts.extras)?;
         let op = call.op;
-        let span = tracing::info_span!(
-            "telnyx.request",
-            operation = op.id,
-            method = op.method.as_str(),
-            path = op.path,
-            attempt = tracing::field::Empty,
-            status = tracing::field::Empty,
-            request_id = tracing::field::Empty,
-            elapsed_ms = tracing::field::Empty,
-        );
+        let span = request_span(op.id, op.method.as_str(), op.path, None);
         let attempts = Attempts {
             transport: self,
             call: &call,
@@ -568,16 +580,11 @@ impl Transport {
         Box::pin(async move {
             let call = Call::token(source.token_url().clone());
             let opts = RequestOptions::default();
-            let span = tracing::info_span!(
-                "telnyx.request",
-                operation = oauth::TOKEN_OPERATION,
-                method = "POST",
-                path = oauth::TOKEN_OP.path,
-                for_operation = parent.call.op.id,
-                attempt = tracing::field::Empty,
-                status = tracing::field::Empty,
-                request_id = tracing::field::Empty,
-                elapsed_ms = tracing::field::Empty,
+            let span = request_span(
+                oauth::TOKEN_OPERATION,
+                "POST",
+                oauth::TOKEN_OP.path,
+                Some(parent.call.op.id),
             );
             let attempts = Attempts {
                 transport: self,
