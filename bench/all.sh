@@ -109,17 +109,12 @@ for line in sys.stdin:
 }
 
 mock_pid=""
-stop_mock() { if [[ -n "$mock_pid" ]]; then kill "$mock_pid" 2>/dev/null || true; wait "$mock_pid" 2>/dev/null || true; mock_pid=""; fi; }
+stop_mock() { stop_pid "$mock_pid"; mock_pid=""; }
 trap stop_mock EXIT
 # start_mock ARGS...: starts the mock program, sets $url.
 start_mock() {
   stop_mock
-  : >"$scratch/all-mock.out"
-  "$TELNYX_MOCK_BIN" --port 0 --api-key bench-key --users 200 "$@" >"$scratch/all-mock.out" &
-  mock_pid=$!
-  for _ in $(seq 200); do [[ -s "$scratch/all-mock.out" ]] && break; sleep 0.05; done
-  url="$(head -n1 "$scratch/all-mock.out")"
-  [[ "$url" == http://* ]] || { echo "the mock did not start" >&2; exit 1; }
+  start_mock_program "$TELNYX_MOCK_BIN" "$scratch/all-mock.out" --api-key bench-key --users 200 "$@"
 }
 
 if ! skipped criterion; then

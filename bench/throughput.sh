@@ -59,16 +59,12 @@ echo "telnyx (PyPI) $("$scratch/py/bin/pip" show telnyx | awk '/^Version/ {print
 echo "telnyx (npm) $(node -p "require('$scratch/node/node_modules/telnyx/package.json').version"), node $(node --version)"
 
 mock_pid=""
-stop_mock() { if [[ -n "$mock_pid" ]]; then kill "$mock_pid" 2>/dev/null || true; wait "$mock_pid" 2>/dev/null || true; mock_pid=""; fi; }
+stop_mock() { stop_pid "$mock_pid"; mock_pid=""; }
 trap stop_mock EXIT
 # start_mock ARGS...: starts the mock program, sets $url.
 start_mock() {
   stop_mock
-  : >"$scratch/mock.out"
-  "$mock_bin" --port 0 --api-key "$KEY" --latency-ms 40 --log-capacity 0 "$@" >"$scratch/mock.out" &
-  mock_pid=$!
-  for _ in $(seq 200); do [[ -s "$scratch/mock.out" ]] && break; sleep 0.05; done
-  url="$(head -n1 "$scratch/mock.out")"
+  start_mock_program "$mock_bin" "$scratch/mock.out" --api-key "$KEY" --latency-ms 40 --log-capacity 0 "$@"
 }
 
 echo "== export: 50,000 accounts, 200 pages of 250, 40 ms, 200 requests/s"
