@@ -77,6 +77,9 @@ fn an_unreadable_format_is_skipped_unless_strict() {
     );
 }
 
+/// Writes telnyx-accounts' rustdoc JSON and returns its path. `.ci/run`
+/// starts the same `cargo rustdoc` command in the background before the
+/// tests, so that in CI this finds it built; keep the two alike.
 fn rustdoc_json() -> PathBuf {
     let workspace = support::manifest_dir().join("..");
     let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("public-api");
