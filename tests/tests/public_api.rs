@@ -97,10 +97,9 @@ fn rustdoc_json() -> PathBuf {
     let mut cargo = Command::new(env!("CARGO"));
     let target = match rustdoc_with_unstable_options(tmp) {
         Some(script) => {
-            cargo.env("RUSTDOC", script);
-            if let Some(real) = std::env::var_os("RUSTDOC") {
-                cargo.env(REAL_RUSTDOC, real);
-            }
+            cargo
+                .env("RUSTDOC", script)
+                .env(REAL_RUSTDOC, real_rustdoc());
             tmp.parent().expect("the target directory").to_path_buf()
         }
         None => {
@@ -134,8 +133,22 @@ fn rustdoc_json() -> PathBuf {
     target.join("doc").join("telnyx_accounts.json")
 }
 
-/// The rustdoc the script runs: the one `RUSTDOC` named, or `rustdoc`.
+/// The rustdoc the script runs: the one `RUSTDOC` names, else the one beside
+/// the cargo running the tests (a toolchain's `bin/`), else `rustdoc`.
 const REAL_RUSTDOC: &str = "PUBLIC_API_REAL_RUSTDOC";
+
+fn real_rustdoc() -> std::ffi::OsString {
+    if let Some(rustdoc) = std::env::var_os("RUSTDOC") {
+        return rustdoc;
+    }
+    let cargo = PathBuf::from(env!("CARGO"));
+    let beside = cargo.with_file_name(format!("rustdoc{}", std::env::consts::EXE_SUFFIX));
+    if beside.is_file() {
+        beside.into_os_string()
+    } else {
+        "rustdoc".into()
+    }
+}
 
 /// Writes the script that runs rustdoc with `RUSTC_BOOTSTRAP=1`.
 #[cfg(unix)]
