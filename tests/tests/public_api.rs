@@ -155,8 +155,7 @@ fn real_rustdoc() -> std::ffi::OsString {
 fn rustdoc_with_unstable_options(tmp: &Path) -> Option<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
     let path = tmp.join("rustdoc-unstable-options");
-    let script =
-        format!("#!/bin/sh\nRUSTC_BOOTSTRAP=1 exec \"${{{REAL_RUSTDOC}:-rustdoc}}\" \"$@\"\n");
+    let script = format!("#!/bin/sh\nRUSTC_BOOTSTRAP=1 exec \"${REAL_RUSTDOC}\" \"$@\"\n");
     std::fs::create_dir_all(tmp).expect("the target's tmp directory");
     std::fs::write(&path, script).expect("write the rustdoc script");
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))

@@ -68,7 +68,7 @@ use crate::runtime::config::Config;
 use crate::runtime::extras::Extras;
 use crate::runtime::limiter::{saturating_at, Limiter, Refused};
 use crate::runtime::oauth::{self, Cached, Fetched, TokenSource};
-use crate::runtime::operation::Operation;
+use crate::runtime::operation::{is_plain, Operation};
 use crate::runtime::response::{request_id, Response, ResponseMeta};
 use crate::runtime::timer::Timers;
 
@@ -143,7 +143,7 @@ impl Call {
     pub(crate) fn id(mut self, id: &str) -> Self {
         // A UUID (letters, digits, `-`) is the same percent-encoded: no
         // second copy of it.
-        let encoded = if crate::runtime::operation::is_plain(id) {
+        let encoded = if is_plain(id) {
             Cow::Borrowed(id)
         } else {
             Cow::Owned(progenitor_client::encode_path(id))
