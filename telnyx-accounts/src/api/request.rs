@@ -10,7 +10,7 @@ macro_rules! request_options {
         /// `Duration::MAX` means no per-attempt bound (the deadline still
         /// applies). See [the example](crate::resources#per-request-options).
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.opts.timeout = Some(timeout);
+            self.opts.set().timeout = Some(timeout);
             self
         }
 
@@ -18,7 +18,7 @@ macro_rules! request_options {
         /// wait included. Zero is refused; `Duration::MAX` (or anything past
         /// what the clock can count) means no deadline.
         pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-            self.opts.deadline = Some(deadline);
+            self.opts.set().deadline = Some(deadline);
             self
         }
 
@@ -26,13 +26,13 @@ macro_rules! request_options {
         /// ([`RetryPolicy::none()`](crate::RetryPolicy::none) for no retries).
         /// Retries still draw from the client's retry budget.
         pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
-            self.opts.retry = Some(policy);
+            self.opts.set().retry = Some(policy);
             self
         }
 
         /// Overrides the number of retries of the retry policy for this request.
         pub fn max_retries(mut self, retries: u32) -> Self {
-            self.opts.max_retries = Some(retries);
+            self.opts.set().max_retries = Some(retries);
             self
         }
 
@@ -63,6 +63,7 @@ macro_rules! request_options {
             value: impl ::std::fmt::Display,
         ) -> Self {
             self.opts
+                .set()
                 .extras
                 .query
                 .push((name.into(), value.to_string()));
@@ -86,7 +87,11 @@ macro_rules! body_options {
             name: impl Into<String>,
             value: impl Into<::serde_json::Value>,
         ) -> Self {
-            self.opts.extras.body.insert(name.into(), value.into());
+            self.opts
+                .set()
+                .extras
+                .body
+                .insert(name.into(), value.into());
             self
         }
     };

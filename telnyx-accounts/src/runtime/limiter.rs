@@ -152,21 +152,26 @@ pub(crate) struct Permit<'a> {
 impl Permit<'_> {
     /// Hands the permit back with what the response said: its status, its
     /// rate-limit headers, and (on a 429) the wait the server asked for.
+    /// `now`: when it arrived (the caller's clock read, shared).
     pub(crate) fn answered(
         mut self,
         status: u16,
         rate_limit: Option<&RateLimit>,
         server_delay: Option<Duration>,
+        now: Instant,
     ) {
         if let Some(mut pass) = self.pass.take() {
             pass.done = true;
             pass.pacer.release(
                 pass.k,
-                Some(Observation {
-                    status,
-                    rate_limit,
-                    server_delay,
-                }),
+                Some((
+                    Observation {
+                        status,
+                        rate_limit,
+                        server_delay,
+                    },
+                    now,
+                )),
             );
         }
     }
@@ -450,13 +455,14 @@ impl Pacer {
         }
     }
 
-    fn release(&self, k: u64, observation: Option<Observation<'_>>) {
+    /// Hands a pass back, with what its response said and when it arrived.
+    fn release(&self, k: u64, observation: Option<(Observation<'_>, Instant)>) {
         let wake: Vec<Arc<Notify>> = {
             let mut s = self.lock();
             s.released += 1;
             let hold = s.hold_until;
-            if let Some(o) = observation {
-                s.observe(k, &o, Instant::now());
+            if let Some((o, now)) = observation {
+                s.observe(k, &o, now);
             }
             if s.hold_until != hold {
                 // A new hold: every waiter checks it against its own
@@ -832,19 +838,25 @@ mod tests {
         let (a, b) = (pacer.try_grant().unwrap(), pacer.try_grant().unwrap());
         pacer.release(
             a,
-            Some(Observation {
-                status: 429,
-                rate_limit: None,
-                server_delay: Some(Duration::from_secs(2)),
-            }),
+            Some((
+                Observation {
+                    status: 429,
+                    rate_limit: None,
+                    server_delay: Some(Duration::from_secs(2)),
+                },
+                Instant::now(),
+            )),
         );
         pacer.release(
             b,
-            Some(Observation {
-                status: 200,
-                rate_limit: None,
-                server_delay: None,
-            }),
+            Some((
+                Observation {
+                    status: 200,
+                    rate_limit: None,
+                    server_delay: None,
+                },
+                Instant::now(),
+            )),
         );
         assert_eq!(pacer.lock().mode, Mode::Unlimited, "the in-flight 200");
         assert_eq!(pacer.try_grant(), None, "held: no pass on the fast path");
@@ -872,11 +884,14 @@ mod tests {
         let one_more = rl(100, 1, 600);
         pacer.release(
             p,
-            Some(Observation {
-                status: 200,
-                rate_limit: Some(&one_more),
-                server_delay: None,
-            }),
+            Some((
+                Observation {
+                    status: 200,
+                    rate_limit: Some(&one_more),
+                    server_delay: None,
+                },
+                Instant::now(),
+            )),
         );
         assert_eq!(pacer.try_grant(), None, "a newcomer does not go first");
         assert!(

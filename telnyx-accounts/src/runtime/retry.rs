@@ -447,9 +447,11 @@ pub(crate) fn server_delay(status: u16, headers: &HeaderMap) -> Option<Duration>
 /// Telnyx's `x-ratelimit-*` headers, if any is present.
 pub(crate) fn rate_limit(headers: &HeaderMap) -> Option<RateLimit> {
     let num = |name: &HeaderName| header_str(headers, name).and_then(|v| v.parse::<u64>().ok());
-    let reset = header_str(headers, &X_RATELIMIT_RESET)
-        .and_then(|v| v.parse::<f64>().ok())
-        .and_then(seconds);
+    // Whole seconds, as Telnyx sends them, without a float parse.
+    let reset = header_str(headers, &X_RATELIMIT_RESET).and_then(|v| match v.parse::<u64>() {
+        Ok(secs) => Some(Duration::from_secs(secs.min(1_000_000_000))),
+        Err(_) => v.parse::<f64>().ok().and_then(seconds),
+    });
     let r = RateLimit {
         limit: num(&X_RATELIMIT_LIMIT),
         remaining: num(&X_RATELIMIT_REMAINING),

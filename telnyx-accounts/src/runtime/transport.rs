@@ -70,7 +70,7 @@ use crate::runtime::limiter::{saturating_at, Limiter, Refused};
 use crate::runtime::oauth::{self, Cached, Fetched, TokenSource};
 use crate::runtime::operation::{is_plain, Operation};
 use crate::runtime::response::{request_id, Response, ResponseMeta};
-use crate::runtime::timer::Timers;
+use crate::runtime::timer;
 
 /// The `telnyx.request` span of a call (or of the token request made for
 /// `for_operation`); the attempt loop records the empty fields.
@@ -225,9 +225,17 @@ fn json_bytes(body: &impl Serialize) -> Result<Bytes> {
         .map_err(|e| Error::invalid("body", format!("cannot be serialized: {e}")))
 }
 
-/// Per-request overrides of the client's settings.
+/// Per-request overrides of the client's settings: one pointer, and no
+/// allocation, until a builder sets one. Every request builder holds one,
+/// and a call's future holds its builder (twice: an `async fn` keeps its
+/// argument and its moved copy), so the common call with no override
+/// stays small (`benches/calls.rs sizes`).
 #[derive(Debug, Clone, Default)]
-pub(crate) struct RequestOptions {
+pub(crate) struct RequestOptions(Option<Box<Overrides>>);
+
+/// What a builder's per-request methods set.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Overrides {
     pub(crate) timeout: Option<Duration>,
     pub(crate) deadline: Option<Duration>,
     pub(crate) retry: Option<RetryPolicy>,
@@ -240,6 +248,16 @@ pub(crate) struct RequestOptions {
 }
 
 impl RequestOptions {
+    /// The overrides, to set one.
+    pub(crate) fn set(&mut self) -> &mut Overrides {
+        self.0.get_or_insert_with(Box::default)
+    }
+
+    /// The overrides, if any was set.
+    fn get(&self) -> Option<&Overrides> {
+        self.0.as_deref()
+    }
+
     pub(crate) fn header<K, V>(&mut self, name: K, value: V)
     where
         K: TryInto<HeaderName>,
@@ -247,9 +265,9 @@ impl RequestOptions {
     {
         match (name.try_into(), value.try_into()) {
             (Ok(n), Ok(v)) => {
-                self.headers.insert(n, v);
+                self.set().headers.insert(n, v);
             }
-            _ => self.header_error = Some("is not a valid header name or value".to_owned()),
+            _ => self.set().header_error = Some("is not a valid header name or value".to_owned()),
         }
     }
 }
@@ -263,8 +281,6 @@ pub(crate) struct Transport {
     /// The bound on requests in flight and the rate limiter, shared by
     /// every clone ([`crate::limiter`]).
     limiter: Limiter,
-    /// The attempts' timers, reused (`runtime::timer`).
-    timers: Timers,
 }
 
 impl fmt::Debug for Transport {
@@ -350,7 +366,6 @@ impl Transport {
         Self {
             budget: Budget::new(config.retry_budget),
             limiter: Limiter::new(config.max_concurrency, config.pacing),
-            timers: Timers::default(),
             config,
         }
     }
@@ -390,54 +405,68 @@ impl Transport {
 
     /// Sends `call` as the rules say and decodes a 2xx body with `decode`
     /// (which says what did not fit, if anything).
-    pub(crate) async fn send<T>(
-        &self,
+    ///
+    /// An `async` block, not an `async fn`: an `async fn`'s future keeps each
+    /// argument twice (as given, and moved into its body), and a `Call` is
+    /// 200 bytes (`benches/calls.rs sizes`).
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn would store the Call twice"
+    )]
+    pub(crate) fn send<'a, T>(
+        &'a self,
         mut call: Call,
-        opts: &RequestOptions,
-        decode: impl FnOnce(&[u8]) -> std::result::Result<T, String>,
-    ) -> Result<Response<T>> {
-        if let Some(reason) = &opts.header_error {
-            return Err(Error::invalid("header", reason.clone()));
-        }
-        let timeout = opts.timeout.unwrap_or(self.config.timeout);
-        if timeout.is_zero() {
-            return Err(Error::invalid("timeout", "must be greater than zero"));
-        }
-        let deadline = opts.deadline.unwrap_or(self.config.deadline);
-        if deadline.is_zero() {
-            return Err(Error::invalid("deadline", "must be greater than zero"));
-        }
-        let mut policy = opts.retry.unwrap_or(self.config.retry);
-        if let Some(n) = opts.max_retries {
-            policy = policy.max_retries(n);
-        }
-        // In place: a second `Call` would stay in the call's future.
-        call.add_extras(&opts.extras)?;
-        let op = call.op;
-        let span = request_span(op.id, op.method.as_str(), op.path, None);
-        let attempts = Attempts {
-            transport: self,
-            call: &call,
-            opts,
-            timeout,
-            policy,
-            started: Instant::now(),
-            deadline,
-            token_for: None,
-            span: span.clone(),
-        };
-        let done = attempts.run().instrument(span).await?;
-        let (status, headers, body) = self.within_cap(done.success, |b| Cow::Borrowed(b))?;
-        let meta = ResponseMeta {
-            status,
-            rate_limit: done.rate_limit,
-            headers,
-            attempts: done.attempts,
-            elapsed: done.elapsed,
-        };
-        match decode(&body) {
-            Ok(value) => Ok(Response::new(value, meta)),
-            Err(message) => Err(self.decode_error(status, meta.headers, &body, &message)),
+        opts: &'a RequestOptions,
+        decode: impl FnOnce(&[u8]) -> std::result::Result<T, String> + 'a,
+    ) -> impl Future<Output = Result<Response<T>>> + 'a {
+        async move {
+            let c = &self.config;
+            let (mut timeout, mut deadline, mut policy) = (c.timeout, c.deadline, c.retry);
+            if let Some(o) = opts.get() {
+                if let Some(reason) = &o.header_error {
+                    return Err(Error::invalid("header", reason.clone()));
+                }
+                timeout = o.timeout.unwrap_or(timeout);
+                if timeout.is_zero() {
+                    return Err(Error::invalid("timeout", "must be greater than zero"));
+                }
+                deadline = o.deadline.unwrap_or(deadline);
+                if deadline.is_zero() {
+                    return Err(Error::invalid("deadline", "must be greater than zero"));
+                }
+                policy = o.retry.unwrap_or(policy);
+                if let Some(n) = o.max_retries {
+                    policy = policy.max_retries(n);
+                }
+                // In place: a second `Call` would stay in the call's future.
+                call.add_extras(&o.extras)?;
+            }
+            let op = call.op;
+            let span = request_span(op.id, op.method.as_str(), op.path, None);
+            let attempts = Attempts {
+                transport: self,
+                call: &call,
+                opts,
+                timeout,
+                policy,
+                started: Instant::now(),
+                deadline,
+                token_for: None,
+                span: span.clone(),
+            };
+            let done = attempts.run().instrument(span).await?;
+            let (status, headers, body) = self.within_cap(done.success, |b| Cow::Borrowed(b))?;
+            let meta = ResponseMeta {
+                status,
+                rate_limit: done.rate_limit,
+                headers,
+                attempts: done.attempts,
+                elapsed: done.elapsed,
+            };
+            match decode(&body) {
+                Ok(value) => Ok(Response::new(value, meta)),
+                Err(message) => Err(self.decode_error(status, meta.headers, &body, &message)),
+            }
         }
     }
 
@@ -515,15 +544,23 @@ impl Transport {
         let c = &self.config;
         let mut request = reqwest::Request::new(call.op.method.clone(), url);
         let headers = request.headers_mut();
-        headers.clone_from(&c.headers);
+        // Room for what this adds and what reqwest and hyper add (`Host`,
+        // `Content-Length`): a clone of the client's headers would have room
+        // for those alone and grow on the next insert.
+        headers.reserve(c.headers.len() + 5);
+        for (name, value) in &c.headers {
+            headers.append(name.clone(), value.clone());
+        }
         headers.insert(ACCEPT, HeaderValue::from_static(call.accept));
         if let Some(body) = &call.body {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static(call.content_type));
             *request.body_mut() = Some(body.clone().into());
         }
         let headers = request.headers_mut();
-        for (name, value) in &opts.headers {
-            headers.insert(name.clone(), value.clone());
+        if let Some(o) = opts.get() {
+            for (name, value) in &o.headers {
+                headers.insert(name.clone(), value.clone());
+            }
         }
         if !c.hooks.is_empty() {
             headers.insert(AUTHORIZATION, Credentials::redacted());
@@ -715,8 +752,6 @@ impl Attempts<'_> {
         let t = self.transport;
         let op = self.call.op;
         let idempotency = op.idempotency;
-        // The first attempt takes it; a retry builds it again.
-        let mut url = Some(t.url(self.call));
         let mut spent = 0;
         let mut attempt: u32 = 0;
         // OAuth2: the epoch of the token a 401 refused (at most one).
@@ -766,14 +801,15 @@ impl Attempts<'_> {
                 concurrency_wait: permit.concurrency_wait,
                 rate_limit_wait: permit.rate_limit_wait,
             };
-            let url = url.take().unwrap_or_else(|| t.url(self.call));
-            let request = t.request(self.call, url, self.opts, info, authorization);
+            // Built here, not before the loop: nothing held across the waits
+            // above makes the call's future larger.
+            let request = t.request(self.call, t.url(self.call), self.opts, info, authorization);
             let expires = saturating_at(sent, self.timeout.min(left));
             // The attempt's future lives in this block only: one that timed
             // out is dropped (its connection closed) before any retry wait.
             let within = {
                 let attempt = std::pin::pin!(t.attempt(t.config.http.execute(request)));
-                t.timers.within(expires, attempt).await
+                timer::within(expires, attempt).await
             };
             let result = match within {
                 Some(r) => r,
@@ -785,8 +821,8 @@ impl Attempts<'_> {
                 Ok(success) => {
                     // Seam 2: the limiter learns from every response.
                     let rate_limit = retry::rate_limit(&success.headers);
-                    permit.answered(success.status, rate_limit.as_ref(), None);
                     let now = Instant::now();
+                    permit.answered(success.status, rate_limit.as_ref(), None, now);
                     record_response(
                         &self.span,
                         success.status,
@@ -823,8 +859,9 @@ impl Attempts<'_> {
                 let delay = (*status == 429)
                     .then(|| retry::server_delay(*status, headers))
                     .flatten();
-                permit.answered(*status, retry::rate_limit(headers).as_ref(), delay);
-                record_response(&self.span, *status, headers, self.started, Instant::now());
+                let now = Instant::now();
+                permit.answered(*status, retry::rate_limit(headers).as_ref(), delay, now);
+                record_response(&self.span, *status, headers, self.started, now);
                 // OAuth2: a 401 to a token (expired early, or revoked) proves
                 // nothing was processed: get a new token and send the call
                 // once more, whatever the operation and the retry policy
