@@ -522,18 +522,14 @@ impl ClientBuilder {
             })?;
             headers.append(n, v);
         }
+        // The default value is static: each request's copy of it is then a
+        // pointer, not a reference count that every thread updates.
         let ua = match &self.user_agent {
-            Some(suffix) => format!(
-                "telnyx-accounts-rust/{} {suffix}",
-                env!("CARGO_PKG_VERSION")
-            ),
-            None => format!("telnyx-accounts-rust/{}", env!("CARGO_PKG_VERSION")),
-        };
-        headers.insert(
-            USER_AGENT,
-            HeaderValue::from_str(&ua)
+            Some(suffix) => HeaderValue::from_str(&format!("{DEFAULT_USER_AGENT} {suffix}"))
                 .map_err(|_| Error::config("the user agent suffix cannot be sent in a header"))?,
-        );
+            None => HeaderValue::from_static(DEFAULT_USER_AGENT),
+        };
+        headers.insert(USER_AGENT, ua);
 
         let http = match self.http_client {
             Some(c) => c,
@@ -557,6 +553,10 @@ impl ClientBuilder {
         })
     }
 }
+
+/// The `User-Agent` this crate sends (a suffix set with
+/// [`ClientBuilder::user_agent`] follows it).
+const DEFAULT_USER_AGENT: &str = concat!("telnyx-accounts-rust/", env!("CARGO_PKG_VERSION"));
 
 /// The checked settings a [`Transport`](crate::transport::Transport) runs on.
 pub(crate) struct Config {

@@ -584,7 +584,9 @@ impl Transport {
         refused: Option<u64>,
     ) -> Result<(HeaderValue, Option<u64>)> {
         let source = match &self.config.credentials {
-            Credentials::ApiKey { header, .. } => return Ok((header.clone(), None)),
+            // A copy, not a clone: a clone shares one reference count that
+            // every worker thread would update twice a call.
+            Credentials::ApiKey { header, .. } => return Ok((private_copy(header), None)),
             Credentials::ClientCredentials(source) => source,
         };
         if a.token_for.is_some() {
@@ -1061,6 +1063,14 @@ fn record_response(
     span.record("elapsed_ms", elapsed.as_millis() as u64);
 }
 
+/// `value` in a buffer of its own, still marked sensitive if it was.
+fn private_copy(value: &HeaderValue) -> HeaderValue {
+    let mut copy = HeaderValue::from_maybe_shared(Bytes::copy_from_slice(value.as_bytes()))
+        .unwrap_or_else(|_| value.clone());
+    copy.set_sensitive(value.is_sensitive());
+    copy
+}
+
 fn failure_reason(f: &Failure) -> &'static str {
     match f {
         Failure::Timeout { .. } => "timeout",
@@ -1178,4 +1188,23 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The API key's header goes out as a copy with its own buffer, and a
+    /// copy of a sensitive value is sensitive too (kept out of `Debug`).
+    #[test]
+    fn a_private_copy_keeps_the_value_and_its_sensitivity() {
+        let mut key = HeaderValue::from_static("Bearer KEY_SECRET");
+        key.set_sensitive(true);
+        let copy = private_copy(&key);
+        assert_eq!(copy, key);
+        assert!(copy.is_sensitive());
+        assert_eq!(format!("{copy:?}"), "Sensitive");
+        let plain = private_copy(&HeaderValue::from_static("text/csv"));
+        assert!(!plain.is_sensitive());
+    }
 }
