@@ -33,6 +33,7 @@
 #                   profile, memory, sdk_walk, throughput, cold_build)
 #   SDK_RUNS=10 EXPORT_RUNS=5 BULK_RUNS=2 BULK_ACCOUNTS=2000 COLD_ROUNDS=2 CALLS_N=400
 #   PROFILE_RUNS=3 PROFILE_N=40000
+#   RUNS=15 N=20000 N_CONC=100000 BLOCKS=40 BLOCK_SEQ=1000 BLOCK_CONC=5000 (bench/per_call.sh)
 #   QUICK=1         a smoke test of this script in minutes: debug builds,
 #                   criterion's --quick on `retrieve` only, CALLS_N=10 and no
 #                   walks under callgrind, crate counts only for the cold
@@ -153,6 +154,7 @@ if ! skipped per_call && [[ -f bench/per_call.sh ]]; then
   step "per call as whole processes (bench/per_call.sh)"
   bash bench/per_call.sh 2>&1 | tee "$results/per_call.log"
   cp "$scratch/per_call.tsv" "$results/per_call.tsv"
+  cp "$scratch/per_call_blocks.tsv" "$results/per_call_blocks.tsv"
   ran per_call "bash bench/per_call.sh"
 fi
 

@@ -7,15 +7,25 @@
 #
 # Starts the mock *program* on 127.0.0.1 (an ephemeral port) twice: with its
 # default x-ratelimit-* headers on every response, then with
-# `--no-rate-limit-headers`. Against each, RUNS rounds (default 7) of
-# `benches/per_call.rs` with N calls (default 20,000) per process, for the
-# sequential loop (`seq`) and 64 tasks (`conc`); in each round the two
+# `--no-rate-limit-headers`. Against each, RUNS rounds (default 15) of
+# `benches/per_call.rs`, for the sequential loop (`seq`, N calls per
+# process, default 20,000) and 64 tasks (`conc`, N_CONC calls, default
+# 100,000: each loop about 3 s, so that start-up and a stray wake-up
+# weigh little; with 20,000 the 64-task loop took 0.5 s and its pair
+# ratios spread from 0.85 to 1.5); in each round the two
 # sides run back to back, their order alternating from round to round
 # (client bare, bare client, ...). Each process runs under /usr/bin/time
 # (wall, user, sys, voluntary and involuntary context switches, peak RSS of
 # the whole process) and prints its loop's own wall and CPU time. The summary gives
 # medians per side and the median of the round-by-round ratios
 # client / bare (bench/per_call_summary.py). Raw rows: bench/.scratch/per_call.tsv.
+#
+# Then, against each mock, one process per loop with both sides in
+# alternating blocks (`--side interleaved`, BLOCKS pairs, default 40, of
+# BLOCK_SEQ = 1,000 sequential or BLOCK_CONC = 5,000 concurrent calls):
+# a block lasts about a tenth of a second, so the drift of a shared host's
+# speed, which moves whole processes by tens of percent, cancels out of
+# each pair. Rows: bench/.scratch/per_call_blocks.tsv.
 #
 # Everything it starts it stops (a trap kills the mock on any exit).
 set -euo pipefail
@@ -24,8 +34,12 @@ root="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
 cd "$root"
 scratch="$root/bench/.scratch"
 mkdir -p "$scratch"
-RUNS="${RUNS:-7}"
+RUNS="${RUNS:-15}"
 N="${N:-20000}"
+N_CONC="${N_CONC:-100000}"
+BLOCKS="${BLOCKS:-40}"
+BLOCK_SEQ="${BLOCK_SEQ:-1000}"
+BLOCK_CONC="${BLOCK_CONC:-5000}"
 # shellcheck source=bench/lib.sh
 source "$root/bench/lib.sh"
 target="$(target_dir)"
@@ -48,9 +62,20 @@ start_mock() {
 tsv="$scratch/per_call.tsv"
 printf 'headers\tmode\tside\tround\twall_s\tuser_s\tsys_s\tvcs\tics\trss_kib\tloop_ns\tloop_cpu_ns\n' >"$tsv"
 
+blocks_tsv="$scratch/per_call_blocks.tsv"
+printf 'headers\tmode\tblock\tside\tloop_ns\tloop_cpu_ns\n' >"$blocks_tsv"
+
+run_blocks() { # headers mode calls_per_block
+  "$bench_bin" --side interleaved --mode "$2" --n "$3" --blocks "$BLOCKS" --url "$url" \
+    | sed -E 's/^block=([0-9]+) side=([a-z]+) loop_ns=([0-9]+) loop_cpu_ns=([0-9]+)$/\1\t\2\t\3\t\4/' \
+    | while IFS= read -r line; do printf '%s\t%s\t%s\n' "$1" "$2" "$line"; done >>"$blocks_tsv"
+}
+
 run_one() { # headers mode side round
   local out
-  out="$(/usr/bin/time -f 'time %e %U %S %w %c %M' "$bench_bin" --side "$3" --mode "$2" --n "$N" --url "$url" 2>&1)"
+  local n="$N"
+  [[ "$2" == conc ]] && n="$N_CONC"
+  out="$(/usr/bin/time -f 'time %e %U %S %w %c %M' "$bench_bin" --side "$3" --mode "$2" --n "$n" --url "$url" 2>&1)"
   local t loop cpu
   t="$(grep '^time ' <<<"$out" | tail -n1 | cut -d' ' -f2-)"
   loop="$(grep '^loop_ns=' <<<"$out" | cut -d= -f2)"
@@ -70,8 +95,10 @@ for headers in on off; do
       for side in $sides; do run_one "$headers" "$mode" "$side" "$round"; done
     done
   done
+  run_blocks "$headers" seq "$BLOCK_SEQ"
+  run_blocks "$headers" conc "$BLOCK_CONC"
   echo "load after headers=$headers: $(uptime)"
   stop_mock
 done
 
-python3 bench/per_call_summary.py "$tsv"
+python3 bench/per_call_summary.py "$tsv" "$blocks_tsv"

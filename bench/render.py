@@ -136,7 +136,11 @@ def part_per_call(results, root):
     script = os.path.join(root, "bench/per_call_summary.py")
     if not (os.path.exists(tsv) and os.path.exists(script)):
         return None
-    return subprocess.run([sys.executable, script, tsv], check=True, capture_output=True, text=True).stdout.strip()
+    args = [tsv]
+    blocks = os.path.join(results, "per_call_blocks.tsv")
+    if os.path.exists(blocks):
+        args.append(blocks)
+    return subprocess.run([sys.executable, script, *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
 def part_profile(results, root):

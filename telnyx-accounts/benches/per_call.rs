@@ -17,6 +17,18 @@
 //! `/usr/bin/time` for CPU time, context switches and peak RSS, alternating
 //! the two sides. Without arguments (as `cargo bench` runs it) it does
 //! nothing.
+//!
+//! ```text
+//! per_call --side interleaved --mode seq|conc --n CALLS_PER_BLOCK --url BASE_URL --blocks B
+//! ```
+//!
+//! Both sides in one process, in alternating blocks of `n` calls (client
+//! then bare, then bare then client, ...), `B` blocks per side. Prints one
+//! line per block, `block=I side=S loop_ns=… loop_cpu_ns=…`. On a shared
+//! host the CPU a process gets per unit of work drifts by tens of percent
+//! from one second to the next, and whole processes of a few seconds each
+//! take that drift into their ratios; blocks of a tenth of a second, side
+//! by side, cancel it.
 
 mod common;
 
@@ -31,11 +43,12 @@ struct Args {
     mode: String,
     n: usize,
     url: String,
+    blocks: usize,
 }
 
 fn args() -> Option<Args> {
     let mut it = std::env::args().skip(1);
-    let (mut side, mut mode, mut n, mut url) = (None, None, None, None);
+    let (mut side, mut mode, mut n, mut url, mut blocks) = (None, None, None, None, None);
     while let Some(flag) = it.next() {
         let value = it.next();
         match flag.as_str() {
@@ -43,6 +56,7 @@ fn args() -> Option<Args> {
             "--mode" => mode = value,
             "--n" => n = value.and_then(|v| v.parse().ok()),
             "--url" => url = value,
+            "--blocks" => blocks = value.and_then(|v| v.parse().ok()),
             _ => return None, // `cargo bench` passes `--bench`
         }
     }
@@ -51,6 +65,7 @@ fn args() -> Option<Args> {
         mode: mode?,
         n: n?,
         url: url?,
+        blocks: blocks.unwrap_or(1),
     })
 }
 
@@ -112,11 +127,45 @@ fn cpu_ns() -> u128 {
         .sum()
 }
 
+/// Runs `n` calls of `side` in `mode`, and returns the loop's wall and
+/// CPU time (all threads) in nanoseconds.
+async fn run_loop(side: &Side, mode: &str, n: usize, ids: &Arc<[String]>) -> (u128, u128) {
+    let (start, cpu_start) = (Instant::now(), cpu_ns());
+    match mode {
+        "seq" => {
+            for i in 0..n {
+                side.call(&ids[i % ids.len()]).await;
+            }
+        }
+        "conc" => {
+            let tasks: Vec<_> = (0..TASKS)
+                .map(|t| {
+                    let (side, ids) = (side.clone(), Arc::clone(ids));
+                    let calls = n / TASKS + usize::from(t < n % TASKS);
+                    tokio::spawn(async move {
+                        for i in 0..calls {
+                            side.call(&ids[(t + i) % ids.len()]).await;
+                        }
+                    })
+                })
+                .collect();
+            for t in tasks {
+                t.await.expect("task");
+            }
+        }
+        other => panic!("unknown mode {other}"),
+    }
+    (
+        start.elapsed().as_nanos(),
+        cpu_ns().saturating_sub(cpu_start),
+    )
+}
+
 fn main() {
     let Some(a) = args() else { return };
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let loop_ns = rt.block_on(async {
-        let side = match a.side.as_str() {
+    rt.block_on(async {
+        let side = |name: &str| match name {
             "client" => Side::Client(common::client(&a.url)),
             // The client without its limiter: no pacing, no concurrency bound.
             "client-nolimiter" => Side::Client(
@@ -131,38 +180,29 @@ fn main() {
             "bare" => Side::Bare(common::bare_client(), Arc::from(a.url.as_str())),
             other => panic!("unknown side {other}"),
         };
+        if a.side == "interleaved" {
+            let sides = [("client", side("client")), ("bare", side("bare"))];
+            let ids: Arc<[String]> = sides[0].1.ids().await.into();
+            for (_, s) in &sides {
+                // Warm-up: each side's connections open (as many as the
+                // loop keeps busy).
+                run_loop(s, &a.mode, a.n.min(TASKS * 4), &ids).await;
+            }
+            for block in 0..a.blocks {
+                let order = if block % 2 == 0 { [0, 1] } else { [1, 0] };
+                for i in order {
+                    let (name, s) = &sides[i];
+                    let (wall, cpu) = run_loop(s, &a.mode, a.n, &ids).await;
+                    println!("block={block} side={name} loop_ns={wall} loop_cpu_ns={cpu}");
+                }
+            }
+            return;
+        }
+        let side = side(&a.side);
         let ids: Arc<[String]> = side.ids().await.into();
         side.call(&ids[0]).await; // warm-up: the connection is open
-        let (start, cpu_start) = (Instant::now(), cpu_ns());
-        match a.mode.as_str() {
-            "seq" => {
-                for i in 0..a.n {
-                    side.call(&ids[i % ids.len()]).await;
-                }
-            }
-            "conc" => {
-                let tasks: Vec<_> = (0..TASKS)
-                    .map(|t| {
-                        let (side, ids) = (side.clone(), Arc::clone(&ids));
-                        let calls = a.n / TASKS + usize::from(t < a.n % TASKS);
-                        tokio::spawn(async move {
-                            for i in 0..calls {
-                                side.call(&ids[(t + i) % ids.len()]).await;
-                            }
-                        })
-                    })
-                    .collect();
-                for t in tasks {
-                    t.await.expect("task");
-                }
-            }
-            other => panic!("unknown mode {other}"),
-        }
-        (
-            start.elapsed().as_nanos(),
-            cpu_ns().saturating_sub(cpu_start),
-        )
+        let (wall, cpu) = run_loop(&side, &a.mode, a.n, &ids).await;
+        println!("loop_ns={wall}");
+        println!("loop_cpu_ns={cpu}");
     });
-    println!("loop_ns={}", loop_ns.0);
-    println!("loop_cpu_ns={}", loop_ns.1);
 }
