@@ -165,7 +165,7 @@ fn main() {
     let Some(a) = args() else { return };
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
-        let side = |name: &str| match name {
+        let make_side = |name: &str| match name {
             "client" => Side::Client(common::client(&a.url)),
             // The client without its limiter: no pacing, no concurrency bound.
             "client-nolimiter" => Side::Client(
@@ -181,7 +181,7 @@ fn main() {
             other => panic!("unknown side {other}"),
         };
         if a.side == "interleaved" {
-            let sides = [("client", side("client")), ("bare", side("bare"))];
+            let sides = [("client", make_side("client")), ("bare", make_side("bare"))];
             let ids: Arc<[String]> = sides[0].1.ids().await.into();
             for (_, s) in &sides {
                 // Warm-up: each side's connections open (as many as the
@@ -198,7 +198,7 @@ fn main() {
             }
             return;
         }
-        let side = side(&a.side);
+        let side = make_side(&a.side);
         let ids: Arc<[String]> = side.ids().await.into();
         side.call(&ids[0]).await; // warm-up: the connection is open
         let (wall, cpu) = run_loop(&side, &a.mode, a.n, &ids).await;

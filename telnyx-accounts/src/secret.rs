@@ -60,6 +60,7 @@
 use std::cell::Cell;
 use std::fmt;
 
+use reqwest::header::HeaderValue;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// What a secret looks like in `Debug`, `Display` and serialized output.
@@ -304,6 +305,17 @@ pub mod expose {
 /// `access_token`, `refresh_token`, `client_secret`) and every occurrence of
 /// `known` (the client's own key or client secret and token), so a body
 /// snippet can be shown safely.
+/// A credential header for one request: `value` in a buffer of its own,
+/// still marked sensitive if it was. Not a clone: a clone of a header built
+/// at run time shares one atomic reference count, which every worker thread
+/// of a busy client would update twice a call.
+pub(crate) fn private_copy(value: &HeaderValue) -> HeaderValue {
+    // A valid header's bytes are valid again; the clone is never taken.
+    let mut copy = HeaderValue::from_bytes(value.as_bytes()).unwrap_or_else(|_| value.clone());
+    copy.set_sensitive(value.is_sensitive());
+    copy
+}
+
 pub(crate) fn scrub(text: &str, known: &[&str]) -> String {
     let mut out = text.to_owned();
     for secret in known.iter().filter(|s| s.len() >= 4) {
@@ -363,6 +375,25 @@ fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A credential header goes out as a copy with a buffer of its own (no
+    /// count shared with the client's), equal and still sensitive (kept
+    /// out of `Debug`).
+    #[test]
+    fn a_private_copy_has_its_own_buffer_and_keeps_its_sensitivity() {
+        let mut key = HeaderValue::from_str("Bearer KEY_SECRET").unwrap();
+        key.set_sensitive(true);
+        let copy = private_copy(&key);
+        assert_eq!(copy, key);
+        assert_ne!(
+            copy.as_bytes().as_ptr(),
+            key.as_bytes().as_ptr(),
+            "a clone shares the buffer"
+        );
+        assert!(copy.is_sensitive());
+        assert_eq!(format!("{copy:?}"), "Sensitive");
+        assert!(!private_copy(&HeaderValue::from_static("text/csv")).is_sensitive());
+    }
 
     #[test]
     fn scrub_masks_secret_fields_and_known_values() {

@@ -413,7 +413,7 @@ impl Token {
 
     fn lease(&self) -> Lease {
         Lease {
-            header: self.header.clone(),
+            header: crate::secret::private_copy(&self.header),
             epoch: self.epoch,
         }
     }

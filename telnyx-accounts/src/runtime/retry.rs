@@ -412,8 +412,13 @@ fn header_str<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Option<&'h str> 
     headers.get(name)?.to_str().ok().map(str::trim)
 }
 
+/// The longest wait a header is read as (about 30 years): larger values
+/// are capped, not refused.
+const MAX_HEADER_SECONDS: u64 = 1_000_000_000;
+
 fn seconds(secs: f64) -> Option<Duration> {
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(1e9)))
+    (secs.is_finite() && secs >= 0.0)
+        .then(|| Duration::from_secs_f64(secs.min(MAX_HEADER_SECONDS as f64)))
 }
 
 /// The wait a response asks for, from the first of: `retry-after-ms`,
@@ -449,7 +454,7 @@ pub(crate) fn rate_limit(headers: &HeaderMap) -> Option<RateLimit> {
     let num = |name: &HeaderName| header_str(headers, name).and_then(|v| v.parse::<u64>().ok());
     // Whole seconds, as Telnyx sends them, without a float parse.
     let reset = header_str(headers, &X_RATELIMIT_RESET).and_then(|v| match v.parse::<u64>() {
-        Ok(secs) => Some(Duration::from_secs(secs.min(1_000_000_000))),
+        Ok(secs) => Some(Duration::from_secs(secs.min(MAX_HEADER_SECONDS))),
         Err(_) => v.parse::<f64>().ok().and_then(seconds),
     });
     let r = RateLimit {

@@ -15,10 +15,10 @@
 //! needs no wake-up, and no timer is allocated per attempt.
 //!
 //! The idle timers are kept **per thread**, not per client: an attempt
-//! takes one on the thread it starts on, with no lock, and a runtime
-//! worker reuses the timers it registered (tokio shards its timer wheel by
-//! worker; a timer moved by another worker would touch that worker's
-//! shard). A timer belongs to the runtime that made it; one from another
+//! takes one on the thread it starts on and gives it back there, with no
+//! lock and no cache line that the runtime's workers pass back and forth
+//! (only tokio's own wheel is shared). A timer belongs to the runtime that
+//! made it; one from another
 //! runtime (a thread that runs one runtime after another, as each
 //! `#[tokio::test]` does) is dropped, not reused. A thread keeps up to
 //! [`KEEP`] idle timers registered; one that fires with no attempt waiting

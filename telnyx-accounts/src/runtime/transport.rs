@@ -71,6 +71,7 @@ use crate::runtime::oauth::{self, Cached, Fetched, TokenSource};
 use crate::runtime::operation::{is_plain, Operation};
 use crate::runtime::response::{request_id, Response, ResponseMeta};
 use crate::runtime::timer;
+use crate::secret::private_copy;
 
 /// The `telnyx.request` span of a call (or of the token request made for
 /// `for_operation`); the attempt loop records the empty fields.
@@ -584,8 +585,6 @@ impl Transport {
         refused: Option<u64>,
     ) -> Result<(HeaderValue, Option<u64>)> {
         let source = match &self.config.credentials {
-            // A copy, not a clone: a clone shares one reference count that
-            // every worker thread would update twice a call.
             Credentials::ApiKey { header, .. } => return Ok((private_copy(header), None)),
             Credentials::ClientCredentials(source) => source,
         };
@@ -1063,14 +1062,6 @@ fn record_response(
     span.record("elapsed_ms", elapsed.as_millis() as u64);
 }
 
-/// `value` in a buffer of its own, still marked sensitive if it was.
-fn private_copy(value: &HeaderValue) -> HeaderValue {
-    let mut copy = HeaderValue::from_maybe_shared(Bytes::copy_from_slice(value.as_bytes()))
-        .unwrap_or_else(|_| value.clone());
-    copy.set_sensitive(value.is_sensitive());
-    copy
-}
-
 fn failure_reason(f: &Failure) -> &'static str {
     match f {
         Failure::Timeout { .. } => "timeout",
@@ -1188,23 +1179,4 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The API key's header goes out as a copy with its own buffer, and a
-    /// copy of a sensitive value is sensitive too (kept out of `Debug`).
-    #[test]
-    fn a_private_copy_keeps_the_value_and_its_sensitivity() {
-        let mut key = HeaderValue::from_static("Bearer KEY_SECRET");
-        key.set_sensitive(true);
-        let copy = private_copy(&key);
-        assert_eq!(copy, key);
-        assert!(copy.is_sensitive());
-        assert_eq!(format!("{copy:?}"), "Sensitive");
-        let plain = private_copy(&HeaderValue::from_static("text/csv"));
-        assert!(!plain.is_sensitive());
-    }
 }
