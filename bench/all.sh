@@ -10,6 +10,8 @@
 #                 per-walk instruction counts, client and bare reqwest;
 #   per_call      bench/per_call.sh (CPU and wall per call as whole processes),
 #                 when that script is there;
+#   wakeups       bench/wakeups.sh: context switches and CPU per call of the
+#                 sequential loop as the caller's work between calls grows;
 #   profile       bench/profile.sh: perf samples of the 64-task loop, client
 #                 vs bare reqwest, grouped into the parts of the hot path
 #                 (bench/profile_summary.py);
@@ -30,10 +32,11 @@
 # Settings (environment):
 #   SKIP_SDKS=1     leaves out sdk_walk, export and bulk (no network, no hyperfine)
 #   SKIP=a,b        leaves out the named parts (criterion, instructions, per_call,
-#                   profile, memory, sdk_walk, throughput, cold_build)
+#                   wakeups, profile, memory, sdk_walk, throughput, cold_build)
 #   SDK_RUNS=10 EXPORT_RUNS=5 BULK_RUNS=2 BULK_ACCOUNTS=2000 COLD_ROUNDS=2 CALLS_N=400
 #   PROFILE_RUNS=3 PROFILE_N=40000
 #   RUNS=15 N=20000 N_CONC=100000 BLOCKS=40 BLOCK_SEQ=1000 BLOCK_CONC=5000 (bench/per_call.sh)
+#   WAKEUP_RUNS=7 (bench/wakeups.sh's RUNS)
 #   QUICK=1         a smoke test of this script in minutes: debug builds,
 #                   criterion's --quick on `retrieve` only, CALLS_N=10 and no
 #                   walks under callgrind, crate counts only for the cold
@@ -57,7 +60,7 @@ QUICK="${QUICK:-0}"
 SKIP="${SKIP:-}"
 if [[ "$QUICK" == 1 ]]; then
   SKIP_SDKS=1
-  SKIP="$SKIP,per_call"
+  SKIP="$SKIP,per_call,wakeups"
   profile=(--profile dev); build_profile=(); bin_dir="$target/debug"
   criterion_args=(--quick retrieve); CALLS_N="${CALLS_N:-10}"; walks=0
   PROFILE_RUNS="${PROFILE_RUNS:-1}"; PROFILE_N="${PROFILE_N:-2000}"
@@ -156,6 +159,13 @@ if ! skipped per_call && [[ -f bench/per_call.sh ]]; then
   cp "$scratch/per_call.tsv" "$results/per_call.tsv"
   cp "$scratch/per_call_blocks.tsv" "$results/per_call_blocks.tsv"
   ran per_call "bash bench/per_call.sh"
+fi
+
+if ! skipped wakeups; then
+  step "context switches and the caller's work between calls (bench/wakeups.sh)"
+  RUNS="${WAKEUP_RUNS:-7}" bash bench/wakeups.sh 2>&1 | tee "$results/wakeups.log"
+  cp "$scratch/wakeups.tsv" "$results/wakeups.tsv"
+  ran wakeups "RUNS=${WAKEUP_RUNS:-7} bash bench/wakeups.sh"
 fi
 
 if ! skipped profile; then

@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import summarize  # noqa: E402
 import throughput_summary  # noqa: E402
 
-PARTS = ["criterion", "instructions", "per_call", "profile", "memory", "sdk_walk", "export", "bulk", "cold_build"]
+PARTS = ["criterion", "instructions", "per_call", "wakeups", "profile", "memory", "sdk_walk", "export", "bulk", "cold_build"]
 
 
 def captured(fn, *args):
@@ -143,6 +143,14 @@ def part_per_call(results, root):
     return subprocess.run([sys.executable, script, *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
+def part_wakeups(results, root):
+    tsv = os.path.join(results, "wakeups.tsv")
+    script = os.path.join(root, "bench/wakeups_summary.py")
+    if not (os.path.exists(tsv) and os.path.exists(script)):
+        return None
+    return subprocess.run([sys.executable, script, tsv], check=True, capture_output=True, text=True).stdout.strip()
+
+
 def part_profile(results, root):
     directory = os.path.join(results, "profile")
     script = os.path.join(root, "bench/profile_summary.py")
@@ -241,6 +249,7 @@ def main():
         "criterion": part_criterion(results),
         "instructions": part_instructions(results),
         "per_call": part_per_call(results, root),
+        "wakeups": part_wakeups(results, root),
         "profile": part_profile(results, root),
         "memory": part_memory(results, root),
         "sdk_walk": part_sdk_walk(results),

@@ -29,6 +29,17 @@
 //! from one second to the next, and whole processes of a few seconds each
 //! take that drift into their ratios; blocks of a tenth of a second, side
 //! by side, cancel it.
+//!
+//! ```text
+//! per_call --side bare --mode seq --n 20000 --url BASE_URL --spin-us K
+//! ```
+//!
+//! `--spin-us K`: after each call of the sequential loop, the calling
+//! thread stays busy for `K` µs. A calibration, not a user's loop: the
+//! longer the caller works between calls, the more often the runtime's
+//! worker has gone to sleep by the next request and must be woken, and
+//! this shows how the context switches and the CPU per call grow with it
+//! (`bench/wakeups.sh`).
 
 mod common;
 
@@ -44,11 +55,13 @@ struct Args {
     n: usize,
     url: String,
     blocks: usize,
+    spin: std::time::Duration,
 }
 
 fn args() -> Option<Args> {
     let mut it = std::env::args().skip(1);
-    let (mut side, mut mode, mut n, mut url, mut blocks) = (None, None, None, None, None);
+    let (mut side, mut mode, mut n, mut url, mut blocks, mut spin_us) =
+        (None, None, None, None, None, None);
     while let Some(flag) = it.next() {
         let value = it.next();
         match flag.as_str() {
@@ -57,6 +70,7 @@ fn args() -> Option<Args> {
             "--n" => n = value.and_then(|v| v.parse().ok()),
             "--url" => url = value,
             "--blocks" => blocks = value.and_then(|v| v.parse().ok()),
+            "--spin-us" => spin_us = value.and_then(|v| v.parse().ok()),
             _ => return None, // `cargo bench` passes `--bench`
         }
     }
@@ -66,6 +80,7 @@ fn args() -> Option<Args> {
         n: n?,
         url: url?,
         blocks: blocks.unwrap_or(1),
+        spin: std::time::Duration::from_micros(spin_us.unwrap_or(0)),
     })
 }
 
@@ -127,14 +142,33 @@ fn cpu_ns() -> u128 {
         .sum()
 }
 
+/// Busy for `d` on this thread (no yield): the calibration of
+/// `--spin-us`.
+fn spin(d: std::time::Duration) {
+    let start = Instant::now();
+    while start.elapsed() < d {
+        std::hint::spin_loop();
+    }
+}
+
 /// Runs `n` calls of `side` in `mode`, and returns the loop's wall and
-/// CPU time (all threads) in nanoseconds.
-async fn run_loop(side: &Side, mode: &str, n: usize, ids: &Arc<[String]>) -> (u128, u128) {
+/// CPU time (all threads) in nanoseconds. `work`: how long the sequential
+/// loop keeps its thread busy after each call (`--spin-us`).
+async fn run_loop(
+    side: &Side,
+    mode: &str,
+    n: usize,
+    ids: &Arc<[String]>,
+    work: std::time::Duration,
+) -> (u128, u128) {
     let (start, cpu_start) = (Instant::now(), cpu_ns());
     match mode {
         "seq" => {
             for i in 0..n {
                 side.call(&ids[i % ids.len()]).await;
+                if !work.is_zero() {
+                    spin(work);
+                }
             }
         }
         "conc" => {
@@ -186,13 +220,13 @@ fn main() {
             for (_, s) in &sides {
                 // Warm-up: each side's connections open (as many as the
                 // loop keeps busy).
-                run_loop(s, &a.mode, a.n.min(TASKS * 4), &ids).await;
+                run_loop(s, &a.mode, a.n.min(TASKS * 4), &ids, a.spin).await;
             }
             for block in 0..a.blocks {
                 let order = if block % 2 == 0 { [0, 1] } else { [1, 0] };
                 for i in order {
                     let (name, s) = &sides[i];
-                    let (wall, cpu) = run_loop(s, &a.mode, a.n, &ids).await;
+                    let (wall, cpu) = run_loop(s, &a.mode, a.n, &ids, a.spin).await;
                     println!("block={block} side={name} loop_ns={wall} loop_cpu_ns={cpu}");
                 }
             }
@@ -201,7 +235,7 @@ fn main() {
         let side = make_side(&a.side);
         let ids: Arc<[String]> = side.ids().await.into();
         side.call(&ids[0]).await; // warm-up: the connection is open
-        let (wall, cpu) = run_loop(&side, &a.mode, a.n, &ids).await;
+        let (wall, cpu) = run_loop(&side, &a.mode, a.n, &ids, a.spin).await;
         println!("loop_ns={wall}");
         println!("loop_cpu_ns={cpu}");
     });
