@@ -2,9 +2,9 @@
 over the rounds, for the client at its defaults and for the floor with each
 `--spin-us K` (its calling thread busy for K µs after each call): context
 switches of the whole process (voluntary + involuntary), the loop's CPU
-time (all threads), and that CPU less the K µs of the spin itself, next to
-the floor's at K = 0: what the caller's work between calls costs beyond
-itself.
+time (all threads), and how much more that is than the floor's at K = 0,
+all told and less the K µs of the spin itself: what the caller's work
+between calls costs beyond itself.
 
     python3 bench/wakeups_summary.py bench/.scratch/wakeups.tsv
 """
@@ -29,14 +29,15 @@ def main(path):
     }
     base = med.get(("bare", 0))
     print("| side | caller's work between calls | context switches / call | loop CPU, µs / call | "
-          "CPU less that work, µs / call | beyond the floor's at 0 | rounds |")
+          "beyond the floor's at 0, all told | beyond it, less the work itself | rounds |")
     print("|---|---|---|---|---|---|---|")
     order = sorted(med, key=lambda k: (k[0] != "client", k[1]))
     for side, spin in order:
         sw, cpu, net, rounds = med[(side, spin)]
         work = "the client's own" if side == "client" else f"{spin} µs (`--spin-us {spin}`)"
-        extra = f"{net - base[2]:+.1f} µs" if base else "-"
-        print(f"| {'client' if side == 'client' else 'floor'} | {work} | {sw:.2f} | {cpu:.1f} | {net:.1f} | {extra} | {rounds} |")
+        told = f"{cpu - base[1]:+.1f} µs" if base else "-"
+        less = "-" if side == "client" or not base else f"{net - base[2]:+.1f} µs"
+        print(f"| {'client' if side == 'client' else 'floor'} | {work} | {sw:.2f} | {cpu:.1f} | {told} | {less} | {rounds} |")
     if base and ("client", 0) in med:
         c = med[("client", 0)]
         print()
