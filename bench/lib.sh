@@ -45,3 +45,30 @@ start_mock_program() {
     echo "the mock did not start" >&2
     exit 1
 }
+
+# build_per_call: builds the mock program and benches/per_call.rs (release)
+# for bench/per_call.sh and bench/wakeups.sh; sets mock_bin and bench_bin.
+build_per_call() {
+    echo "== building" >&2
+    cargo build --release -p telnyx-accounts-mock --bin telnyx-accounts-mock >&2
+    bench_bin="$(bench_binary per_call)"
+    mock_bin="$(target_dir)/release/telnyx-accounts-mock"
+}
+
+# start_per_call_mock OUT ARGS...: the mock program as those two scripts
+# run it (2,000 accounts, 10 users), with extra flags ARGS; sets mock_pid
+# and url.
+start_per_call_mock() {
+    local out=$1
+    shift
+    start_mock_program "$mock_bin" "$out" --api-key bench-key --accounts 2000 --users 10 "$@"
+}
+
+# enter_repo: changes to the repository's root; sets root, and scratch
+# (bench/.scratch, created if missing).
+enter_repo() {
+    root="$(git -C "$(dirname "${BASH_SOURCE[0]}")" rev-parse --show-toplevel)"
+    cd "$root"
+    scratch="$root/bench/.scratch"
+    mkdir -p "$scratch"
+}

@@ -30,34 +30,23 @@
 # Everything it starts it stops (a trap kills the mock on any exit).
 set -euo pipefail
 
-root="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
-cd "$root"
-scratch="$root/bench/.scratch"
-mkdir -p "$scratch"
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+enter_repo
 RUNS="${RUNS:-15}"
 N="${N:-20000}"
 N_CONC="${N_CONC:-100000}"
 BLOCKS="${BLOCKS:-40}"
 BLOCK_SEQ="${BLOCK_SEQ:-1000}"
 BLOCK_CONC="${BLOCK_CONC:-5000}"
-# shellcheck source=bench/lib.sh
-source "$root/bench/lib.sh"
-target="$(target_dir)"
-
-echo "== building" >&2
-cargo build --release -p telnyx-accounts-mock --bin telnyx-accounts-mock >&2
-bench_bin="$(bench_binary per_call)"
-mock_bin="$target/release/telnyx-accounts-mock"
+build_per_call
 
 mock_pid=""
 stop_mock() { stop_pid "$mock_pid"; mock_pid=""; }
 trap stop_mock EXIT INT TERM
 
 # Starts the mock with extra flags "$@"; sets mock_pid and url.
-start_mock() {
-  start_mock_program "$mock_bin" "$scratch/per_call_mock.out" \
-    --api-key bench-key --accounts 2000 --users 10 "$@"
-}
+start_mock() { start_per_call_mock "$scratch/per_call_mock.out" "$@"; }
 
 tsv="$scratch/per_call.tsv"
 printf 'headers\tmode\tside\tround\twall_s\tuser_s\tsys_s\tvcs\tics\trss_kib\tloop_ns\tloop_cpu_ns\n' >"$tsv"

@@ -20,26 +20,17 @@
 # Rows: bench/.scratch/wakeups.tsv; summary: bench/wakeups_summary.py.
 set -euo pipefail
 
-root="$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
-cd "$root"
-scratch="$root/bench/.scratch"
-mkdir -p "$scratch"
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+enter_repo
 RUNS="${RUNS:-7}"
 N="${N:-20000}"
 SPINS="${SPINS:-0 2 5 10 20}"
-# shellcheck source=bench/lib.sh
-source "$root/bench/lib.sh"
-target="$(target_dir)"
-
-echo "== building" >&2
-cargo build --release -p telnyx-accounts-mock --bin telnyx-accounts-mock >&2
-bench_bin="$(bench_binary per_call)"
-mock_bin="$target/release/telnyx-accounts-mock"
+build_per_call
 
 mock_pid=""
 trap 'stop_pid "$mock_pid"' EXIT INT TERM
-start_mock_program "$mock_bin" "$scratch/wakeups_mock.out" \
-  --api-key bench-key --accounts 2000 --users 10
+start_per_call_mock "$scratch/wakeups_mock.out"
 
 tsv="$scratch/wakeups.tsv"
 printf 'side\tspin_us\tround\tn\twall_s\tuser_s\tsys_s\tvcs\tics\tloop_ns\tloop_cpu_ns\n' >"$tsv"
