@@ -300,11 +300,6 @@ pub mod expose {
     }
 }
 
-/// Replaces, in `text`, the string values of secret-bearing JSON fields
-/// (`api_key`, `api_token`, `password`, `authorization`, and OAuth2's
-/// `access_token`, `refresh_token`, `client_secret`) and every occurrence of
-/// `known` (the client's own key or client secret and token), so a body
-/// snippet can be shown safely.
 /// A credential header for one request: `value` in a buffer of its own,
 /// still marked sensitive if it was. Not a clone: a clone of a header built
 /// at run time shares one atomic reference count, which every worker thread
@@ -316,6 +311,11 @@ pub(crate) fn private_copy(value: &HeaderValue) -> HeaderValue {
     copy
 }
 
+/// Replaces, in `text`, the string values of secret-bearing JSON fields
+/// (`api_key`, `api_token`, `password`, `authorization`, and OAuth2's
+/// `access_token`, `refresh_token`, `client_secret`) and every occurrence of
+/// `known` (the client's own key or client secret and token), so a body
+/// snippet can be shown safely.
 pub(crate) fn scrub(text: &str, known: &[&str]) -> String {
     let mut out = text.to_owned();
     for secret in known.iter().filter(|s| s.len() >= 4) {

@@ -576,7 +576,8 @@ impl Transport {
 
     /// The `Authorization` of the next attempt of `a`'s call, and, with
     /// OAuth2, the epoch of the token it carries. The API key's header is
-    /// a clone of one built at startup; a cached token costs one read lock;
+    /// a private copy of one built at startup; a cached token costs one
+    /// read lock;
     /// only getting a new token awaits (boxed, off the common path).
     /// `refused`: the epoch of a token the API answered 401 to.
     async fn authorization(
